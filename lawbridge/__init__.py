@@ -1,0 +1,1 @@
+"""Lawbridge: a foreign-related legal services platform."""

@@ -1,0 +1,37 @@
+"""Staff roles must sign in with a second factor: until a staff user has set up TOTP,
+every page but the set-up itself sends them there."""
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/media/")
+
+
+class RequireStaffTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(ALWAYS_ALLOWED_PREFIXES)
+            and user.needs_two_factor
+            and not is_mfa_enabled(user)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "error": {
+                            "code": "two_factor_required",
+                            "message": _("Your role requires two-factor authentication. Set it up first."),
+                        }
+                    },
+                    status=403,
+                )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,49 @@
+"""Reads about people and organisations, restricted to what the asking user may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import ApiToken, Membership, Organisation, User
+
+
+def organisation_list(*, user: User, kind: str | None = None, query: str = "") -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    qs = Organisation.objects.all()
+    if not user.has_perm("accounts.view_all_organisations"):
+        qs = qs.filter(memberships__user=user, memberships__is_active=True).distinct()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(name_en__icontains=query) | Q(uscc__iexact=query))
+    return qs.select_related("parent")
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.filter(is_active=True).select_related("user").order_by("role", "user__email")
+
+
+def memberships_of(*, user: User) -> QuerySet[Membership]:
+    return user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__name")
+
+
+def organisations_awaiting_verification(*, user: User) -> QuerySet[Organisation]:
+    if not user.has_perm("accounts.verify_organisation"):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(is_verified=False).order_by("created_at", "id")
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return user.api_tokens.all()
+
+
+def platform_figures(*, user: User) -> dict[str, object]:
+    """Counts of accounts and organisations for oversight panels."""
+    if not user.has_perm("accounts.view_platform_figures"):
+        return {}
+    by_kind = dict(Organisation.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    by_type = dict(User.objects.values_list("account_type").annotate(n=Count("id")).values_list("account_type", "n"))
+    return {
+        "organisations_by_kind": by_kind,
+        "users_by_type": by_type,
+        "unverified_organisations": Organisation.objects.filter(is_verified=False).count(),
+    }

@@ -1,0 +1,192 @@
+"""Pages about the signed-in user and organisations. Thin: parse, ask a rule, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lawbridge.core import selectors as core_selectors
+from lawbridge.core import services as core_services
+from lawbridge.core.audit import entries_for
+
+from . import selectors, services
+from .forms import ApiTokenForm, InviteForm, NotificationSettingsForm, ProfileForm, StaffAccountForm
+from .models import ApiToken, Organisation
+from .rules import roles_inviter_may_grant
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def profile(request):
+    user = request.user
+    email_settings = core_selectors.notification_email_settings(user=user)
+    kinds = [kind for kind, _wanted in email_settings]
+    profile_form = ProfileForm(
+        initial={
+            "full_name": user.full_name,
+            "name_latin": user.name_latin,
+            "nationality": user.nationality.code or "",
+            "language": user.language,
+        }
+    )
+    settings_form = NotificationSettingsForm(
+        kinds=kinds, initial={"email_kinds": [kind.code for kind, wanted in email_settings if wanted]}
+    )
+    token_form = ApiTokenForm()
+    new_token = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "profile":
+            profile_form = ProfileForm(request.POST)
+            if profile_form.is_valid():
+                try:
+                    services.user_profile_update(user=user, actor=user, **profile_form.cleaned_data)
+                except ValidationError as exc:
+                    _apply_errors(profile_form, exc)
+                else:
+                    messages.success(request, _("Your profile is saved."))
+                    return redirect("accounts:profile")
+        elif action == "notifications":
+            settings_form = NotificationSettingsForm(request.POST, kinds=kinds)
+            if settings_form.is_valid():
+                core_services.notification_preferences_set(
+                    user=user, email_kinds=set(settings_form.cleaned_data["email_kinds"])
+                )
+                messages.success(request, _("Your notification settings are saved."))
+                return redirect("accounts:profile")
+        elif action == "token":
+            if not user.has_perm("accounts.manage_api_tokens"):
+                raise PermissionDenied
+            token_form = ApiTokenForm(request.POST)
+            if token_form.is_valid():
+                try:
+                    _token, new_token = services.api_token_create(user=user, **token_form.cleaned_data)
+                except ValidationError as exc:
+                    _apply_errors(token_form, exc)
+                else:
+                    token_form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "profile_form": profile_form,
+            "settings_form": settings_form,
+            "token_form": token_form,
+            "new_token": new_token,
+            "tokens": selectors.api_tokens_of(user=user),
+            "memberships": selectors.memberships_of(user=user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    try:
+        token = services.api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist:
+        raise Http404 from None
+    messages.success(request, _("Token “{name}” is revoked.").format(name=token.name))
+    return redirect("accounts:profile")
+
+
+@login_required
+def organisation_list(request):
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()[:100]
+    organisations = selectors.organisation_list(user=request.user, kind=kind, query=query)
+    from .choices import OrganisationKind
+
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"organisations": organisations[:500], "kind": kind, "q": query, "kinds": OrganisationKind.choices},
+    )
+
+
+@login_required
+def organisation_detail(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    user = request.user
+    if not user.has_perm("accounts.view_organisation", organisation):
+        raise PermissionDenied
+    grantable = roles_inviter_may_grant(user, organisation)
+    invite_form = InviteForm(roles=grantable) if grantable else None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "verify":
+            try:
+                services.organisation_verify(actor=user, organisation=organisation)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The organisation is verified."))
+            return redirect("accounts:organisation", slug=slug)
+        if action == "invite":
+            if not grantable:
+                raise PermissionDenied
+            invite_form = InviteForm(request.POST, roles=grantable)
+            if invite_form.is_valid():
+                try:
+                    services.account_invite(actor=user, organisation=organisation, **invite_form.cleaned_data)
+                except ValidationError as exc:
+                    _apply_errors(invite_form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("{email} now has the role and has been sent a link to set a password.").format(
+                            email=invite_form.cleaned_data["email"]
+                        ),
+                    )
+                    return redirect("accounts:organisation", slug=slug)
+    members = (
+        selectors.organisation_members(organisation=organisation)
+        if user.has_perm("accounts.view_members", organisation)
+        else None
+    )
+    audit = entries_for(organisation)[:50] if user.has_perm("accounts.view_audit_log", organisation) else None
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {"organisation": organisation, "members": members, "audit": audit, "invite_form": invite_form},
+    )
+
+
+@login_required
+def staff_create(request):
+    if not request.user.has_perm("accounts.create_staff_account"):
+        raise PermissionDenied
+    form = StaffAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new_user = services.account_invite(
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                organisation=data["organisation"],
+                role=data["role"],
+                language=data["language"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except (PermissionDenied, ProtectedError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Staff account {email} is made; a link to set a password was emailed.").format(email=new_user.email),
+            )
+            return redirect("accounts:staff_create")
+    return render(request, "accounts/staff_create.html", {"form": form})

@@ -1,0 +1,46 @@
+"""What every page needs: the city's name, the navigation this user may use, the unread count."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .city import city_name
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    name: str
+
+
+def navigation(user) -> list[NavItem]:
+    """The top navigation: each entry is shown only to users a rule lets through."""
+    items = [NavItem(_("Home"), reverse("core:home"), "home")]
+    if not user.is_authenticated:
+        return items
+    items.append(NavItem(_("Dashboard"), reverse("core:dashboard"), "dashboard"))
+    if user.memberships.exists() or user.has_perm("accounts.view_all_organisations"):
+        items.append(NavItem(_("Organisations"), reverse("accounts:organisations"), "organisations"))
+    items.append(NavItem(_("Notifications"), reverse("core:notifications"), "notifications"))
+    if user.has_perm("accounts.create_staff_account"):
+        items.append(NavItem(_("Staff accounts"), reverse("accounts:staff_create"), "staff"))
+    if user.has_perm("core.view_task_status"):
+        items.append(NavItem(_("Background tasks"), reverse("core:tasks"), "tasks"))
+    items.append(NavItem(_("API"), reverse("api:openapi-view"), "api"))
+    if user.has_perm("core.use_admin_site") and user.is_staff:
+        items.append(NavItem(_("Admin"), reverse("admin:index"), "admin"))
+    return items
+
+
+def platform(request):
+    user = request.user
+    unread = 0
+    if user.is_authenticated:
+        unread = user.notifications.filter(read_at__isnull=True).count()
+    return {
+        "city_name": city_name(),
+        "nav_items": navigation(user),
+        "unread_notifications": unread,
+    }
