@@ -7,6 +7,7 @@ friends to run at scale; see the configuration table in the README.
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 LAWBRIDGE_ENV = env("LAWBRIDGE_ENV", "development")
 PRODUCTION = LAWBRIDGE_ENV == "production"
-TESTING = env_bool("LAWBRIDGE_TESTING")
+TESTING = env_bool("LAWBRIDGE_TESTING") or "pytest" in sys.modules
 
 VAR_DIR = Path(env("LAWBRIDGE_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -152,6 +153,9 @@ else:
     # database cache does that with no extra server.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lawbridge_cache"}}
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if TESTING:
+    # Each test starts with an empty cache (the login throttle lives there).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("LAWBRIDGE_TASKS_BACKEND"):
     TASKS = {"default": {"BACKEND": env("LAWBRIDGE_TASKS_BACKEND"), "QUEUES": ["default"]}}
 
@@ -231,6 +235,8 @@ TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
 # --- Static and media files ---------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("LAWBRIDGE_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING  # serve straight from the apps when nobody ran collectstatic
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -1,0 +1,25 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_healthz_and_readyz(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["ok"] is True
+    assert body["checks"]["task_queue"] == {"ok": True, "detail": "database"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_an_unreachable_queue(client, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {"default": {"URL": "redis://127.0.0.1:1/0"}}  # nothing listens on port 1
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["task_queue"]["ok"] is False
+
+
+def test_healthz_refuses_post(client):
+    assert client.post("/healthz").status_code == 405

@@ -1,0 +1,73 @@
+"""factory_boy factories and helpers shared by every app's tests."""
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+
+from lawbridge.accounts.choices import ROLES_BY_KIND, STAFF_ROLES, OrganisationKind, Role
+from lawbridge.accounts.models import Membership, Organisation, User
+from lawbridge.accounts.validators import USCC_ALPHABET, uscc_check_character
+
+PASSWORD = "correct-horse-battery-9"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
+def valid_uscc(n: int) -> str:
+    body = "9133010" + "".join(USCC_ALPHABET[(n // 31**i) % 31] for i in range(10))
+    return body + uscc_check_character(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    language = "en"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    name_en = factory.Sequence(lambda n: f"Test Enterprise {n} Co., Ltd.")
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    uscc = factory.LazyAttributeSequence(lambda o, n: valid_uscc(n + 1) if o.kind == OrganisationKind.ENTERPRISE else "")
+    is_verified = True
+
+
+def kind_for_role(role: str) -> str:
+    return next(kind for kind, roles in ROLES_BY_KIND.items() if role in roles)
+
+
+def make_user(role: str | None = None, *, organisation: Organisation | None = None, totp: bool = True, **fields) -> User:
+    """A user holding ``role`` in an organisation of the right kind (a new one unless given).
+
+    Staff roles get a TOTP authenticator (secret TOTP_SECRET) unless ``totp=False``.
+    """
+    user = UserFactory(**fields)
+    if role is None:
+        return user
+    if organisation is None:
+        organisation = OrganisationFactory(kind=kind_for_role(role))
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    if role == Role.PLATFORM_ADMIN:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    user.__dict__.pop("_roles_cache", None)
+    if role in STAFF_ROLES and totp:
+        TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+ALL_ROLES = [r.value for r in Role]
