@@ -122,7 +122,7 @@ class ProfileForm(forms.Form):
 
 class NotificationSettingsForm(forms.Form):
     email_kinds = forms.MultipleChoiceField(
-        label=_("Send these to me by email as well"), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Also send these notifications to me by email"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, kinds=(), **kwargs):
