@@ -8,11 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
+        from lawbridge.core.audit import register
 
         from . import models, signals  # noqa: F401
 
-        auditlog.register(models.User, exclude_fields=["password", "last_login"])
-        auditlog.register(models.Organisation)
-        auditlog.register(models.Membership)
-        auditlog.register(models.ApiToken, exclude_fields=["token_hash"])
+        register(models.User, exclude=("password", "last_login", "date_joined"))
+        register(models.Organisation)
+        register(models.Membership)
+        register(models.ApiToken, exclude=("token_hash", "last_used_at"))

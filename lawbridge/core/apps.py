@@ -8,9 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
         from . import models, notifications, schedule  # noqa: F401
+        from .audit import register
 
-        auditlog.register(models.NotificationPreference)
+        register(models.NotificationPreference)
         schedule.autodiscover()

@@ -32,6 +32,17 @@ def audit_event(
     )
 
 
+def register(model, *, exclude: tuple[str, ...] = ()) -> None:
+    """Record every create/update/delete of ``model`` with before/after values of its own columns.
+
+    Only concrete fields are tracked: reverse relations and bookkeeping timestamps are noise in a history.
+    """
+    from auditlog.registry import auditlog
+
+    skip = {"id", "created_at", "updated_at", *exclude}
+    auditlog.register(model, include_fields=[f.name for f in model._meta.concrete_fields if f.name not in skip])
+
+
 def entries_for(obj: models.Model):
     """Every audit entry for one object, newest first, with the actor loaded."""
     return LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp", "-id")

@@ -1,6 +1,7 @@
 """Template helpers shared by every app."""
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from ..city import district_name as _district_name
 
@@ -12,21 +13,32 @@ def district_name(code: str) -> str:
     return _district_name(code) if code else ""
 
 
+ACTION_LABELS = {
+    0: pgettext_lazy("audit action", "created"),
+    1: pgettext_lazy("audit action", "changed"),
+    2: pgettext_lazy("audit action", "deleted"),
+    3: pgettext_lazy("audit action", "viewed"),
+}
+
+
 @register.filter
 def audit_label(entry) -> str:
-    """The dotted event name of an audit entry, or what auditlog calls its action."""
+    """The dotted event name of an audit entry, or a plain word for auditlog's own action."""
     data = entry.additional_data or {}
-    return data.get("event") or entry.get_action_display()
+    return data.get("event") or ACTION_LABELS.get(entry.action, str(entry.action))
+
+
+def _shown(value) -> str:
+    return "" if value in (None, "None", "") else str(value)
 
 
 @register.filter
-def audit_changes(entry) -> list[tuple[str, object, object]]:
-    """(field, before, after) rows of an audit entry."""
-    changes = entry.changes_dict if hasattr(entry, "changes_dict") else (entry.changes or {})
+def audit_changes(entry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) rows of an audit entry, with verbose names and choice labels."""
     rows = []
-    for field, values in (changes or {}).items():
+    for field, values in (entry.changes_display_dict or {}).items():
         if isinstance(values, list | tuple) and len(values) == 2:
-            rows.append((field, values[0], values[1]))
+            rows.append((field, _shown(values[0]), _shown(values[1])))
         else:
-            rows.append((field, "", values))
+            rows.append((field, "", _shown(values)))
     return rows

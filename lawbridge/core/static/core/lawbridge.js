@@ -3,6 +3,17 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.requestSubmit());
   });
+  // Sign-up: the enterprise questions only matter when registering an enterprise.
+  const enterprise = document.getElementById("enterprise-fields");
+  if (enterprise) {
+    const radios = document.querySelectorAll("input[name=account_type]");
+    const sync = () => {
+      const chosen = document.querySelector("input[name=account_type]:checked");
+      enterprise.hidden = !chosen || chosen.value !== "enterprise";
+    };
+    radios.forEach((radio) => radio.addEventListener("change", sync));
+    sync();
+  }
   document.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", () => {
