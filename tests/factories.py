@@ -29,8 +29,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(obj, create, extracted, **kwargs):
-        if create and extracted is not False:
-            obj.save()
+        if not create:
+            return
+        obj.save()  # keeps the password set above
+        if extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, primary=True, verified=True)
 
 

@@ -97,7 +97,9 @@ def build(data, report) -> None:
         if person["role"]:
             organisation = Organisation.objects.get(slug=person["org"])
             if not Membership.objects.filter(user=user, organisation=organisation, role=person["role"]).exists():
-                services.membership_grant(actor=None, user=user, organisation=organisation, role=person["role"])
+                services.membership_grant(
+                    actor=None, user=user, organisation=organisation, role=person["role"], notify=False
+                )
                 report.count("memberships", True)
         if user.needs_two_factor and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
             TOTP.activate(user, data["totp_secret"])

@@ -86,7 +86,9 @@ def organisation_create(
     return organisation
 
 
-def membership_grant(*, actor: User | None, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_grant(
+    *, actor: User | None, user: User, organisation: Organisation, role: str, notify: bool = True
+) -> Membership:
     if role not in ROLES_BY_KIND.get(organisation.kind, ()):
         raise ValidationError(
             {"role": _("An organisation of this kind cannot give the role “{role}”.").format(role=Role(role).label)}
@@ -109,6 +111,7 @@ def membership_grant(*, actor: User | None, user: User, organisation: Organisati
             actor=actor,
             payload={"user": user.email, "role": role},
         )
+    if created and notify:
         with translation.override(user.language):
             notification_send(
                 user=user,
