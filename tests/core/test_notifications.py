@@ -17,13 +17,15 @@ def run_worker():
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
 
-def test_notification_is_mailed_by_the_worker_in_the_recipients_language(django_capture_on_commit_callbacks):
+# The worker closes and reopens database connections like a real worker does, so these tests
+# commit for real instead of running inside a rolled-back transaction.
+@pytest.mark.django_db(transaction=True)
+def test_notification_is_mailed_by_the_worker_in_the_recipients_language():
     user = make_user(None, language="zh-hans")
-    with django_capture_on_commit_callbacks(execute=True):
-        with translation.override(user.language):
-            n = services.notification_send(
-                user=user, kind="accounts.organisation.verified", title="标题", body="正文", url="/dashboard/"
-            )
+    with translation.override(user.language):
+        n = services.notification_send(
+            user=user, kind="accounts.organisation.verified", title="标题", body="正文", url="/dashboard/"
+        )
     assert DBTaskResult.objects.filter(task_path__endswith="send_notification_email").count() == 1
     assert mail.outbox == []  # nothing is sent inside the request
     run_worker()
@@ -84,11 +86,11 @@ def test_mark_read_and_all_read_touch_only_the_owner():
     assert b1.read_at is None
 
 
-def test_failed_mail_is_retried_later_with_a_visible_status(settings, django_capture_on_commit_callbacks):
+@pytest.mark.django_db(transaction=True)
+def test_failed_mail_is_retried_later_with_a_visible_status(settings):
     settings.EMAIL_BACKEND = "tests.core.failing_mail.FailingBackend"
     user = make_user(None)
-    with django_capture_on_commit_callbacks(execute=True):
-        n = services.notification_send(user=user, kind="accounts.organisation.verified", title="Hello")
+    n = services.notification_send(user=user, kind="accounts.organisation.verified", title="Hello")
     run_worker()
     n.refresh_from_db()
     assert n.emailed_at is None

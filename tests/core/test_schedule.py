@@ -41,6 +41,7 @@ def test_tick_enqueues_each_firing_once():
     assert ScheduledRun.objects.filter(job="core.sweep_unsent_notification_emails").count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
 def test_scheduler_command_once_then_worker_runs_the_jobs():
     call_command("scheduler", once=True, verbosity=0)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
