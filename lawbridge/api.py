@@ -3,9 +3,12 @@
 Errors always look like ``{"error": {"code": "...", "message": "...", "fields": {...}}}``.
 """
 
+import logging
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -16,15 +19,30 @@ from lawbridge.accounts.api import router as accounts_router
 from lawbridge.core.api import router as core_router
 
 
+logger = logging.getLogger(__name__)
+
+
+class TwoFactorRequired(Exception):
+    pass
+
+
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer lbt_…`` with a personal API token."""
+    """``Authorization: Bearer lbt_…`` with a personal API token. The request then runs as the token's
+    user, in that user's language; staff whose second factor is not set up are refused, as on pages."""
 
     def authenticate(self, request, token):
+        from allauth.mfa.utils import is_mfa_enabled
+
         from lawbridge.accounts.services import api_token_authenticate
 
         user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
+        if user is None:
+            return None
+        request.user = user
+        translation.activate(user.language)
+        request.LANGUAGE_CODE = translation.get_language()
+        if user.needs_two_factor and not is_mfa_enabled(user):
+            raise TwoFactorRequired
         return user
 
 
@@ -68,6 +86,11 @@ def on_auth_error(request, exc):
     return error(request, 401, "not_authenticated", _("Sign in or send a personal API token."))
 
 
+@api.exception_handler(TwoFactorRequired)
+def on_two_factor_required(request, exc):
+    return error(request, 403, "two_factor_required", _("Your role requires two-factor authentication. Set it up first."))
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return error(request, 403, "permission_denied", str(exc) or _("You may not do this."))
@@ -84,6 +107,12 @@ def on_http_error(request, exc):
     codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 429: "rate_limited"}
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("Unhandled API error on %s %s", request.method, request.path)
+    return error(request, 500, "server_error", _("Something went wrong on our side. The error has been logged."))
 
 
 api.add_router("/", core_router)

@@ -66,7 +66,7 @@ def make_user(role: str | None = None, *, organisation: Organisation | None = No
     if role == Role.PLATFORM_ADMIN:
         user.is_staff = user.is_superuser = True
         user.save()
-    user.__dict__.pop("_roles_cache", None)
+    user.forget_cached_roles()
     if role in STAFF_ROLES and totp:
         TOTP.activate(user, TOTP_SECRET)
     return user

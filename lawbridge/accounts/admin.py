@@ -7,6 +7,7 @@ from .models import ApiToken, Membership, Organisation, User
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["organisation"]
 

@@ -5,7 +5,9 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from lawbridge.core.pagination import Pagination
 
 from . import selectors
 from .models import Membership, Organisation
@@ -84,7 +86,7 @@ class OrganisationOut(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def organisation_list(request, kind: str = "", q: str = ""):
     return selectors.organisation_list(user=request.user, kind=kind, query=q[:100])
 
@@ -112,7 +114,7 @@ class MemberOut(Schema):
 
 
 @router.get("/organisations/{slug}/members", response=list[MemberOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def organisation_members(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("accounts.view_members", organisation):

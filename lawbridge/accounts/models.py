@@ -2,6 +2,8 @@
 
 import hashlib
 
+import rules
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -78,6 +80,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or self.email
 
+    def has_perm(self, perm, obj=None) -> bool:
+        # Django lets an active superuser pass every check before asking the backends; for the
+        # platform's own rules (rules.py, default deny) the rule alone decides, superuser or not.
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
+
     def get_full_name(self) -> str:
         return self.full_name
 
@@ -93,6 +102,24 @@ class User(AbstractBaseUser, PermissionsMixin):
             if self.is_superuser:
                 cached |= {Role.PLATFORM_ADMIN}
             self._roles_cache = cached
+        return cached
+
+    def forget_cached_roles(self) -> None:
+        """Call after changing memberships, so rules see the new roles."""
+        self.__dict__.pop("_roles_cache", None)
+        self.__dict__.pop("_districts_cache", None)
+
+    @property
+    def service_districts(self) -> frozenset[str]:
+        """District codes of the sub-centers and workstations where this user works (cached per instance)."""
+        cached = getattr(self, "_districts_cache", None)
+        if cached is None:
+            cached = frozenset(
+                self.memberships.filter(
+                    is_active=True, role__in=[Role.SUBCENTER_STAFF, Role.WORKSTATION_STAFF]
+                ).values_list("organisation__district_code", flat=True)
+            )
+            self._districts_cache = cached
         return cached
 
     @property
@@ -155,6 +182,14 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    invitation_pending = models.BooleanField(
+        _("invitation pending"),
+        default=False,
+        help_text=_("An existing user was invited and has not yet accepted; the role takes effect on acceptance."),
+    )
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invited by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

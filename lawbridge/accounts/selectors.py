@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from .choices import Role
 from .models import ApiToken, Membership, Organisation, User
 
 
@@ -26,10 +27,18 @@ def memberships_of(*, user: User) -> QuerySet[Membership]:
     return user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__name")
 
 
+def pending_invitations(*, user: User) -> QuerySet[Membership]:
+    return user.memberships.filter(invitation_pending=True).select_related("organisation", "invited_by")
+
+
 def organisations_awaiting_verification(*, user: User) -> QuerySet[Organisation]:
-    if not user.has_perm("accounts.verify_organisation"):
+    """The verification queue: city-wide for the center and admins, a sub-center's own districts otherwise."""
+    if not user.has_perm("accounts.verify_organisations"):
         return Organisation.objects.none()
-    return Organisation.objects.filter(is_verified=False).order_by("created_at", "id")
+    qs = Organisation.objects.filter(is_verified=False).order_by("created_at", "id")
+    if not (user.roles & {Role.PLATFORM_ADMIN, Role.CENTER_STAFF}):
+        qs = qs.filter(district_code__in=user.service_districts)
+    return qs
 
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:

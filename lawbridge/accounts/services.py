@@ -94,16 +94,17 @@ def membership_grant(
             {"role": _("An organisation of this kind cannot give the role “{role}”.").format(role=Role(role).label)}
         )
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-    if not created and not membership.is_active:
+    if not created and (not membership.is_active or membership.invitation_pending):
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        membership.invitation_pending = False
+        membership.save(update_fields=["is_active", "invitation_pending"])
     if role in STAFF_ROLES and user.account_type != AccountType.STAFF:
         user.account_type = AccountType.STAFF
         user.save(update_fields=["account_type"])
     if role == Role.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
-    user.__dict__.pop("_roles_cache", None)
+    user.forget_cached_roles()
     if created:
         audit_event(
             obj=organisation,
@@ -186,9 +187,11 @@ def _send_set_password_mail(*, user: User, inviter: User, organisation: Organisa
 def account_invite(
     *, actor: User, email: str, full_name: str, organisation: Organisation, role: str, language: str
 ) -> User:
-    """Make an account for someone (staff, or an enterprise's colleague) and mail them a link to set a password.
+    """Give someone a role: a new account (with a set-password link by email) when they have none.
 
-    Platform admins make staff accounts; an enterprise admin adds colleagues to the enterprise.
+    Platform admins make staff accounts; an enterprise admin adds colleagues to the enterprise. Someone
+    who already has an account is only invited by an enterprise admin: the role takes effect when they
+    accept, so nobody is attached to an organisation without their consent.
     """
     if role not in roles_inviter_may_grant(actor, organisation):
         raise PermissionDenied(_("You may not give this role in this organisation."))
@@ -204,12 +207,60 @@ def account_invite(
             # The invitation link proves the address, so it counts as verified.
             EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
             audit_event(obj=user, event="accounts.user.invited", actor=actor, payload={"role": role})
-        membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+        if new or Role.PLATFORM_ADMIN in actor.roles:
+            membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+        else:
+            _membership_invite_existing(actor=actor, user=user, organisation=organisation, role=role)
     if new:
         transaction.on_commit(
             lambda: _send_set_password_mail(user=user, inviter=actor, organisation=organisation, role=role)
         )
     return user
+
+
+def _membership_invite_existing(*, actor: User, user: User, organisation: Organisation, role: str) -> Membership:
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role).first()
+    if membership is not None and membership.is_active:
+        raise ValidationError({"email": _("This person already has this role here.")})
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=role)
+    membership.is_active = False
+    membership.invitation_pending = True
+    membership.invited_by = actor
+    membership.full_clean()
+    membership.save()
+    audit_event(
+        obj=organisation, event="accounts.membership.invited", actor=actor, payload={"user": user.email, "role": role}
+    )
+    with translation.override(user.language):
+        notification_send(
+            user=user,
+            kind="accounts.membership.invited",
+            title=_("{organisation} invites you to join as “{role}”").format(
+                organisation=organisation.display_name(), role=Role(role).label
+            ),
+            body=_("Accept or decline on your dashboard."),
+            url=reverse("core:dashboard"),
+        )
+    return membership
+
+
+def membership_invitation_answer(*, user: User, membership_id: int, accept: bool) -> Membership:
+    """The invited user accepts (the role takes effect) or declines (the invitation is withdrawn)."""
+    membership = Membership.objects.select_related("organisation").get(
+        pk=membership_id, user=user, invitation_pending=True
+    )
+    membership.invitation_pending = False
+    membership.is_active = accept
+    membership.save(update_fields=["invitation_pending", "is_active"])
+    user.forget_cached_roles()
+    audit_event(
+        obj=membership.organisation,
+        event="accounts.membership.accepted" if accept else "accounts.membership.declined",
+        actor=user,
+        payload={"user": user.email, "role": membership.role},
+    )
+    return membership
 
 
 def api_token_create(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:

@@ -15,7 +15,7 @@ from lawbridge.core.audit import entries_for
 
 from . import selectors, services
 from .forms import ApiTokenForm, InviteForm, NotificationSettingsForm, ProfileForm, StaffAccountForm
-from .models import ApiToken, Organisation
+from .models import ApiToken, Membership, Organisation
 from .rules import roles_inviter_may_grant
 
 
@@ -102,6 +102,26 @@ def token_revoke(request, pk: int):
 
 
 @login_required
+@require_POST
+def invitation_answer(request, pk: int):
+    accept = request.POST.get("answer") == "accept"
+    try:
+        membership = services.membership_invitation_answer(user=request.user, membership_id=pk, accept=accept)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+    if accept:
+        messages.success(
+            request,
+            _("You are now “{role}” at {organisation}.").format(
+                role=membership.get_role_display(), organisation=membership.organisation.display_name()
+            ),
+        )
+    else:
+        messages.info(request, _("You declined the invitation."))
+    return redirect("core:dashboard")
+
+
+@login_required
 def organisation_list(request):
     kind = request.GET.get("kind", "")
     query = request.GET.get("q", "").strip()[:100]
@@ -139,16 +159,16 @@ def organisation_detail(request, slug: str):
             invite_form = InviteForm(request.POST, roles=grantable)
             if invite_form.is_valid():
                 try:
-                    services.account_invite(actor=user, organisation=organisation, **invite_form.cleaned_data)
+                    invitee = services.account_invite(actor=user, organisation=organisation, **invite_form.cleaned_data)
                 except ValidationError as exc:
                     _apply_errors(invite_form, exc)
                 else:
-                    messages.success(
-                        request,
-                        _("{email} now has the role and has been sent a link to set a password.").format(
-                            email=invite_form.cleaned_data["email"]
-                        ),
-                    )
+                    if invitee.memberships.filter(organisation=organisation, invitation_pending=True).exists():
+                        text = _("{email} already has an account and has been invited; the role takes effect when "
+                                 "they accept.")
+                    else:
+                        text = _("{email} now has the role and has been sent a link to set a password.")
+                    messages.success(request, text.format(email=invitee.email))
                     return redirect("accounts:organisation", slug=slug)
     members = (
         selectors.organisation_members(organisation=organisation)
@@ -159,7 +179,13 @@ def organisation_detail(request, slug: str):
     return render(
         request,
         "accounts/organisation_detail.html",
-        {"organisation": organisation, "members": members, "audit": audit, "invite_form": invite_form},
+        {
+            "organisation": organisation,
+            "members": members,
+            "audit": audit,
+            "invite_form": invite_form,
+            "can_verify": user.has_perm("accounts.verify_organisation", organisation),
+        },
     )
 
 

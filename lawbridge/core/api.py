@@ -4,7 +4,9 @@ from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from lawbridge.core.pagination import Pagination
 
 from . import selectors, services
 from .models import Notification
@@ -23,7 +25,7 @@ class NotificationOut(Schema):
 
 
 @router.get("/notifications", response=list[NotificationOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def notification_list(request, unread: bool = False):
     return selectors.notification_list(user=request.user, unread_only=unread)
 

@@ -22,11 +22,13 @@ def audit_event(
     """
     if "." not in event:
         raise ValueError("Audit event names are dotted: app.object.verb")
+    # auditlog keeps values as text ("None" for nothing); store ours the same way so histories read alike.
+    as_text = {field: ["None" if v is None else str(v) for v in values] for field, values in (changes or {}).items()}
     return LogEntry.objects.log_create(
         obj,
         force_log=True,
         action=LogEntry.Action.UPDATE,
-        changes=changes or {},
+        changes=as_text,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         additional_data={"event": event, **(payload or {})},
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,8 @@ def navigation(user) -> list[NavItem]:
     items = [NavItem(_("Home"), reverse("core:home"), "home")]
     if not user.is_authenticated:
         return items
+    if user.needs_two_factor and not is_mfa_enabled(user):
+        return items  # every other page sends them to the two-factor set-up until it is done
     items.append(NavItem(_("Dashboard"), reverse("core:dashboard"), "dashboard"))
     if user.memberships.exists() or user.has_perm("accounts.view_all_organisations"):
         items.append(NavItem(_("Organisations"), reverse("accounts:organisations"), "organisations"))

@@ -13,3 +13,36 @@ class LanguageMiddleware(LocaleMiddleware):
             request.LANGUAGE_CODE = translation.get_language()
             return
         super().process_request(request)
+
+
+class ApiErrorFormatMiddleware:
+    """Under /api/, answers that did not come from the API itself (an unknown path, a wrong method)
+    still use the API's JSON error format."""
+
+    CODES = {404: "not_found", 405: "method_not_allowed"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        code = self.CODES.get(response.status_code)
+        if (
+            code
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            messages = {
+                "not_found": _("There is no such API endpoint."),
+                "method_not_allowed": _("This endpoint does not accept the {method} method.").format(
+                    method=request.method
+                ),
+            }
+            json = JsonResponse({"error": {"code": code, "message": messages[code]}}, status=response.status_code)
+            if response.has_header("Allow"):
+                json["Allow"] = response["Allow"]
+            return json
+        return response

@@ -34,6 +34,7 @@ def all_kinds() -> list[NotificationKind]:
 
 
 register("accounts.membership.granted", _("You were given a role in an organisation"))
+register("accounts.membership.invited", _("An organisation invites you to join"))
 register("accounts.organisation.verified", _("Your organisation was verified"))
 register("accounts.token.created", _("A new API token was made for your account"))
 register("core.announcement", _("Platform announcements"), email_default=False)

@@ -42,6 +42,7 @@ def dashboard(request):
         "core/dashboard.html",
         {
             "memberships": account_selectors.memberships_of(user=user),
+            "invitations": account_selectors.pending_invitations(user=user),
             "awaiting_verification": account_selectors.organisations_awaiting_verification(user=user)[:10],
             "recent_notifications": selectors.notification_list(user=user, unread_only=True)[:5],
             "figures": figures,

@@ -60,7 +60,7 @@ def test_a_deactivated_membership_hides_the_organisation(others):
     organisation = OrganisationFactory()
     user = make_user(Role.ENTERPRISE_MEMBER, organisation=organisation)
     Membership.objects.filter(user=user).update(is_active=False)
-    user.__dict__.pop("_roles_cache", None)
+    user.forget_cached_roles()
     assert list(selectors.organisation_list(user=user)) == []
 
 

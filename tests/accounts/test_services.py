@@ -81,7 +81,7 @@ def test_verification_is_for_center_staff_and_notifies_members():
     entry = entries_for(org).first()
     assert entry.additional_data["event"] == "accounts.organisation.verified"
     assert entry.actor == staff
-    assert entry.changes == {"is_verified": [False, True]}
+    assert entry.changes == {"is_verified": ["False", "True"]}
     assert Notification.objects.filter(user=admin, kind="accounts.organisation.verified").exists()
     with pytest.raises(ValidationError):
         services.organisation_verify(actor=staff, organisation=org)
@@ -104,7 +104,7 @@ def test_invitation_creates_a_verified_account_and_mails_a_set_password_link(dja
     assert not User.objects.filter(email="x@example.org").exists()
 
 
-def test_inviting_an_existing_user_adds_the_role_without_a_new_account(django_capture_on_commit_callbacks):
+def test_an_existing_user_invited_by_an_enterprise_must_accept_first(django_capture_on_commit_callbacks):
     admin = make_user(Role.ENTERPRISE_ADMIN)
     org = admin.memberships.get().organisation
     existing = make_user(None)
@@ -112,8 +112,42 @@ def test_inviting_an_existing_user_adds_the_role_without_a_new_account(django_ca
         again = services.account_invite(actor=admin, email=existing.email.upper(), full_name="ignored",
                                         organisation=org, role=Role.ENTERPRISE_MEMBER, language="en")
     assert again == existing
-    assert mail.outbox == []
-    assert existing.memberships.get().role == Role.ENTERPRISE_MEMBER
+    assert mail.outbox == []  # no new account, no password mail
+    membership = existing.memberships.get()
+    assert membership.invitation_pending and not membership.is_active
+    assert not existing.has_perm("accounts.view_organisation", org)
+    assert Notification.objects.filter(user=existing, kind="accounts.membership.invited").exists()
+    services.membership_invitation_answer(user=existing, membership_id=membership.pk, accept=True)
+    with pytest.raises(ValidationError):  # inviting someone who already holds the role
+        services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=org,
+                                role=Role.ENTERPRISE_MEMBER, language="en")
+    existing.forget_cached_roles()
+    assert existing.has_perm("accounts.view_organisation", org)
+    assert "accounts.membership.accepted" in events(org)
+
+
+def test_a_declined_invitation_grants_nothing():
+    admin = make_user(Role.ENTERPRISE_ADMIN)
+    org = admin.memberships.get().organisation
+    existing = make_user(None)
+    services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=org,
+                            role=Role.ENTERPRISE_MEMBER, language="en")
+    membership = existing.memberships.get()
+    services.membership_invitation_answer(user=existing, membership_id=membership.pk, accept=False)
+    membership.refresh_from_db()
+    assert not membership.is_active and not membership.invitation_pending
+    assert not existing.has_perm("accounts.view_organisation", org)
+    with pytest.raises(Membership.DoesNotExist):  # answered once; and nobody else can answer it
+        services.membership_invitation_answer(user=existing, membership_id=membership.pk, accept=True)
+
+
+def test_platform_admin_grants_staff_roles_to_existing_users_directly():
+    admin = make_user(Role.PLATFORM_ADMIN)
+    point = OrganisationFactory(kind=OrganisationKind.SERVICE_POINT)
+    existing = make_user(None)
+    services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=point,
+                            role=Role.WORKSTATION_STAFF, language="en")
+    assert existing.memberships.get().is_active
 
 
 def test_api_tokens_are_hashed_expire_and_revoke():
