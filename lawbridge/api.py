@@ -18,7 +18,6 @@ from ninja.security import HttpBearer, django_auth
 from lawbridge.accounts.api import router as accounts_router
 from lawbridge.core.api import router as core_router
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -88,7 +87,9 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(TwoFactorRequired)
 def on_two_factor_required(request, exc):
-    return error(request, 403, "two_factor_required", _("Your role requires two-factor authentication. Set it up first."))
+    return error(
+        request, 403, "two_factor_required", _("Your role requires two-factor authentication. Set it up first.")
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -104,8 +105,15 @@ def on_not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
-    codes = {400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 429: "rate_limited"}
+    codes = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "rate_limited",
+    }
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 

@@ -14,7 +14,6 @@ import dj_database_url
 import dj_email_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent

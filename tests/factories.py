@@ -44,7 +44,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
     name_en = factory.Sequence(lambda n: f"Test Enterprise {n} Co., Ltd.")
     slug = factory.Sequence(lambda n: f"org-{n}")
-    uscc = factory.LazyAttributeSequence(lambda o, n: valid_uscc(n + 1) if o.kind == OrganisationKind.ENTERPRISE else "")
+    uscc = factory.LazyAttributeSequence(
+        lambda o, n: valid_uscc(n + 1) if o.kind == OrganisationKind.ENTERPRISE else ""
+    )
     is_verified = True
 
 
@@ -52,7 +54,9 @@ def kind_for_role(role: str) -> str:
     return next(kind for kind, roles in ROLES_BY_KIND.items() if role in roles)
 
 
-def make_user(role: str | None = None, *, organisation: Organisation | None = None, totp: bool = True, **fields) -> User:
+def make_user(
+    role: str | None = None, *, organisation: Organisation | None = None, totp: bool = True, **fields
+) -> User:
     """A user holding ``role`` in an organisation of the right kind (a new one unless given).
 
     Staff roles get a TOTP authenticator (secret TOTP_SECRET) unless ``totp=False``.

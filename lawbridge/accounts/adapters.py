@@ -23,9 +23,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # seconds ago adds nothing. Turning 2FA off or touching recovery codes still asks, as does any
         # change once an authenticator exists.
         request = context.request
-        if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            if not is_mfa_enabled(request.user):
-                records = get_authentication_records(request, request.user)
-                if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
-                    return False
+        if (
+            app == "allauth.mfa"
+            and request is not None
+            and request.user.is_authenticated
+            and not is_mfa_enabled(request.user)
+        ):
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
         return super().is_reauthentication_required(app=app, **kwargs)

@@ -23,8 +23,10 @@ class SignupForm(forms.Form):
 
     account_type = forms.ChoiceField(
         label=_("I am registering as"),
-        choices=[(AccountType.INDIVIDUAL, _("an individual (including foreigners)")),
-                 (AccountType.ENTERPRISE, _("an enterprise"))],
+        choices=[
+            (AccountType.INDIVIDUAL, _("an individual (including foreigners)")),
+            (AccountType.ENTERPRISE, _("an enterprise")),
+        ],
         widget=forms.RadioSelect,
         initial=AccountType.INDIVIDUAL,
     )
@@ -131,7 +133,9 @@ class NotificationSettingsForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “ERP sync”."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. “ERP sync”.")
+    )
     expires_in_days = forms.TypedChoiceField(
         label=_("Expires after"),
         coerce=int,

@@ -3,7 +3,6 @@
 import hashlib
 
 import rules
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -134,9 +133,7 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc])
     country = CountryField(_("country"), default="CN")
     district_code = models.CharField(
         _("district"), max_length=12, blank=True, help_text=_("Administrative division code from the city data.")
@@ -197,7 +194,9 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["organisation__name", "user__email", "role", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="%(app_label)s_%(class)s_unique_role"),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="%(app_label)s_%(class)s_unique_role"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -67,7 +67,9 @@ rules.add_perm("accounts.view_organisation", is_active_user & (sees_all_organisa
 rules.add_perm("accounts.change_organisation", is_active_user & (is_platform_admin | is_admin_of))
 # The general right (dashboard queue) and the right for one organisation (the button).
 rules.add_perm("accounts.verify_organisations", is_platform_admin | is_center_or_subcenter_staff)
-rules.add_perm("accounts.verify_organisation", is_platform_admin | is_center_staff | (is_subcenter_staff & covers_district))
+rules.add_perm(
+    "accounts.verify_organisation", is_platform_admin | is_center_staff | (is_subcenter_staff & covers_district)
+)
 rules.add_perm("accounts.view_members", is_active_user & (is_platform_admin | network_staff_for | is_member_of))
 rules.add_perm("accounts.invite_member", is_active_user & (is_platform_admin | is_admin_of))
 rules.add_perm("accounts.create_staff_account", is_platform_admin)

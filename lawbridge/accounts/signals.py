@@ -9,8 +9,12 @@ from lawbridge.core.audit import audit_event
 
 @receiver(email_confirmed)
 def on_email_confirmed(request, email_address, **kwargs):
-    audit_event(obj=email_address.user, event="accounts.email.confirmed", actor=email_address.user,
-                payload={"email": email_address.email})
+    audit_event(
+        obj=email_address.user,
+        event="accounts.email.confirmed",
+        actor=email_address.user,
+        payload={"email": email_address.email},
+    )
 
 
 @receiver(password_changed)

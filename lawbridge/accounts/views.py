@@ -164,8 +164,10 @@ def organisation_detail(request, slug: str):
                     _apply_errors(invite_form, exc)
                 else:
                     if invitee.memberships.filter(organisation=organisation, invitation_pending=True).exists():
-                        text = _("{email} already has an account and has been invited; the role takes effect when "
-                                 "they accept.")
+                        text = _(
+                            "{email} already has an account and has been invited; the role takes effect when "
+                            "they accept."
+                        )
                     else:
                         text = _("{email} now has the role and has been sent a link to set a password.")
                     messages.success(request, text.format(email=invitee.email))

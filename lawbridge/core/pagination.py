@@ -1,4 +1,5 @@
-"""API pagination: Ninja's page-number pagination with bounds, so absurd page numbers are a 422, not a database error."""
+"""API pagination: Ninja's page-number pagination with bounds, so absurd page numbers get a 422,
+not a database error."""
 
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination

@@ -73,4 +73,3 @@ def tick(now: datetime | None = None) -> list[str]:
             continue  # another scheduler (or an earlier tick) has it
         enqueued.append(job.name)
     return enqueued
-

@@ -57,13 +57,25 @@ def test_bad_or_expired_confirmation_link_is_explained():
 def test_individual_signup_then_confirmation_signs_in(client):
     response = client.post(
         "/accounts/signup/",
-        {"account_type": "individual", "full_name": "山田 太郎", "name_latin": "YAMADA Taro", "nationality": "JP",
-         "language": "en", "email": "taro@example.jp", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "account_type": "individual",
+            "full_name": "山田 太郎",
+            "name_latin": "YAMADA Taro",
+            "nationality": "JP",
+            "language": "en",
+            "email": "taro@example.jp",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="taro@example.jp")
     assert (user.full_name, user.name_latin, user.nationality.code, user.account_type) == (
-        "山田 太郎", "YAMADA Taro", "JP", "individual")
+        "山田 太郎",
+        "YAMADA Taro",
+        "JP",
+        "individual",
+    )
     key = EmailConfirmationHMAC(EmailAddress.objects.get(user=user)).key
     assert key in mail.outbox[0].body
     confirmed = client.post(f"/accounts/confirm-email/{key}/")
@@ -72,9 +84,17 @@ def test_individual_signup_then_confirmation_signs_in(client):
 
 
 def test_enterprise_signup_with_a_bad_code_keeps_the_input_and_names_the_field(client):
-    data = {"account_type": "enterprise", "full_name": "林晓", "language": "zh-hans", "email": "lin@example.cn",
-            "password1": PASSWORD, "password2": PASSWORD, "company_name": "杭州示例有限公司",
-            "uscc": "91330100799655058C", "district_code": "330108"}
+    data = {
+        "account_type": "enterprise",
+        "full_name": "林晓",
+        "language": "zh-hans",
+        "email": "lin@example.cn",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "company_name": "杭州示例有限公司",
+        "uscc": "91330100799655058C",
+        "district_code": "330108",
+    }
     response = client.post("/accounts/signup/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     form = response.context["form"]
@@ -120,8 +140,14 @@ def test_invitation_link_lets_the_new_colleague_set_a_password(django_capture_on
     admin = make_user("platform_admin")
     point = make_user("center_staff").memberships.get().organisation
     with django_capture_on_commit_callbacks(execute=True):
-        account_invite(actor=admin, email="new.staff@example.org", full_name="新同事", organisation=point,
-                       role="subcenter_staff", language="en")
+        account_invite(
+            actor=admin,
+            email="new.staff@example.org",
+            full_name="新同事",
+            organisation=point,
+            role="subcenter_staff",
+            language="en",
+        )
     url = re.search(r"http://\S+", mail.outbox[-1].body).group(0).replace("http://127.0.0.1:8000", "")
     client = Client()
     page = client.get(url, follow=True)

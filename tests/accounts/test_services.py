@@ -25,7 +25,10 @@ def events(obj) -> list[str]:
 def test_enterprise_registration_makes_the_organisation_and_an_admin():
     user = make_user(None)
     org = services.enterprise_register(
-        user=user, company_name="杭州测试科技有限公司", company_name_en="Hangzhou Test Tech", uscc=valid_uscc(7),
+        user=user,
+        company_name="杭州测试科技有限公司",
+        company_name_en="Hangzhou Test Tech",
+        uscc=valid_uscc(7),
         district_code="330108",
     )
     assert org.kind == OrganisationKind.ENTERPRISE and not org.is_verified
@@ -39,13 +42,15 @@ def test_enterprise_registration_makes_the_organisation_and_an_admin():
 def test_enterprise_needs_a_valid_unique_code():
     user = make_user(None)
     with pytest.raises(ValidationError) as exc:
-        services.enterprise_register(user=user, company_name="X", company_name_en="", uscc="91330100799655058C",
-                                     district_code="")
+        services.enterprise_register(
+            user=user, company_name="X", company_name_en="", uscc="91330100799655058C", district_code=""
+        )
     assert "uscc" in exc.value.message_dict
     existing = OrganisationFactory()
     with pytest.raises(ValidationError):
-        services.enterprise_register(user=user, company_name="Y", company_name_en="", uscc=existing.uscc,
-                                     district_code="")
+        services.enterprise_register(
+            user=user, company_name="Y", company_name_en="", uscc=existing.uscc, district_code=""
+        )
     assert Organisation.objects.count() == 1
 
 
@@ -91,16 +96,23 @@ def test_invitation_creates_a_verified_account_and_mails_a_set_password_link(dja
     admin = make_user(Role.ENTERPRISE_ADMIN)
     org = admin.memberships.get().organisation
     with django_capture_on_commit_callbacks(execute=True):
-        colleague = services.account_invite(actor=admin, email="New.Colleague@Example.org", full_name="新同事",
-                                            organisation=org, role=Role.ENTERPRISE_MEMBER, language="zh-hans")
+        colleague = services.account_invite(
+            actor=admin,
+            email="New.Colleague@Example.org",
+            full_name="新同事",
+            organisation=org,
+            role=Role.ENTERPRISE_MEMBER,
+            language="zh-hans",
+        )
     assert colleague.email == "new.colleague@example.org"
     assert not colleague.has_usable_password()
     assert colleague.emailaddress_set.get().verified
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
     with pytest.raises(PermissionDenied):
-        services.account_invite(actor=admin, email="x@example.org", full_name="X", organisation=org,
-                                role=Role.CENTER_STAFF, language="en")
+        services.account_invite(
+            actor=admin, email="x@example.org", full_name="X", organisation=org, role=Role.CENTER_STAFF, language="en"
+        )
     assert not User.objects.filter(email="x@example.org").exists()
 
 
@@ -109,8 +121,14 @@ def test_an_existing_user_invited_by_an_enterprise_must_accept_first(django_capt
     org = admin.memberships.get().organisation
     existing = make_user(None)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.account_invite(actor=admin, email=existing.email.upper(), full_name="ignored",
-                                        organisation=org, role=Role.ENTERPRISE_MEMBER, language="en")
+        again = services.account_invite(
+            actor=admin,
+            email=existing.email.upper(),
+            full_name="ignored",
+            organisation=org,
+            role=Role.ENTERPRISE_MEMBER,
+            language="en",
+        )
     assert again == existing
     assert mail.outbox == []  # no new account, no password mail
     membership = existing.memberships.get()
@@ -119,8 +137,14 @@ def test_an_existing_user_invited_by_an_enterprise_must_accept_first(django_capt
     assert Notification.objects.filter(user=existing, kind="accounts.membership.invited").exists()
     services.membership_invitation_answer(user=existing, membership_id=membership.pk, accept=True)
     with pytest.raises(ValidationError):  # inviting someone who already holds the role
-        services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=org,
-                                role=Role.ENTERPRISE_MEMBER, language="en")
+        services.account_invite(
+            actor=admin,
+            email=existing.email,
+            full_name="x",
+            organisation=org,
+            role=Role.ENTERPRISE_MEMBER,
+            language="en",
+        )
     existing.forget_cached_roles()
     assert existing.has_perm("accounts.view_organisation", org)
     assert "accounts.membership.accepted" in events(org)
@@ -130,8 +154,9 @@ def test_a_declined_invitation_grants_nothing():
     admin = make_user(Role.ENTERPRISE_ADMIN)
     org = admin.memberships.get().organisation
     existing = make_user(None)
-    services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=org,
-                            role=Role.ENTERPRISE_MEMBER, language="en")
+    services.account_invite(
+        actor=admin, email=existing.email, full_name="x", organisation=org, role=Role.ENTERPRISE_MEMBER, language="en"
+    )
     membership = existing.memberships.get()
     services.membership_invitation_answer(user=existing, membership_id=membership.pk, accept=False)
     membership.refresh_from_db()
@@ -145,8 +170,9 @@ def test_platform_admin_grants_staff_roles_to_existing_users_directly():
     admin = make_user(Role.PLATFORM_ADMIN)
     point = OrganisationFactory(kind=OrganisationKind.SERVICE_POINT)
     existing = make_user(None)
-    services.account_invite(actor=admin, email=existing.email, full_name="x", organisation=point,
-                            role=Role.WORKSTATION_STAFF, language="en")
+    services.account_invite(
+        actor=admin, email=existing.email, full_name="x", organisation=point, role=Role.WORKSTATION_STAFF, language="en"
+    )
     assert existing.memberships.get().is_active
 
 

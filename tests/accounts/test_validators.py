@@ -36,8 +36,13 @@ alphabet = st.sampled_from(USCC_ALPHABET)
 digits = st.sampled_from("0123456789")
 
 
-@given(st.tuples(st.lists(alphabet, min_size=2, max_size=2), st.lists(digits, min_size=6, max_size=6),
-                 st.lists(alphabet, min_size=9, max_size=9)))
+@given(
+    st.tuples(
+        st.lists(alphabet, min_size=2, max_size=2),
+        st.lists(digits, min_size=6, max_size=6),
+        st.lists(alphabet, min_size=9, max_size=9),
+    )
+)
 def test_any_body_with_its_check_character_validates(parts):
     body = "".join(parts[0] + parts[1] + parts[2])
     validate_uscc(body + uscc_check_character(body))

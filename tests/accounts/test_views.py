@@ -487,8 +487,9 @@ def test_invited_user_answers_on_the_dashboard():
     admin = make_user(Role.ENTERPRISE_ADMIN)
     org = admin.memberships.get().organisation
     invited = make_user(None)
-    account_invite(actor=admin, email=invited.email, full_name="x", organisation=org,
-                   role=Role.ENTERPRISE_MEMBER, language="en")
+    account_invite(
+        actor=admin, email=invited.email, full_name="x", organisation=org, role=Role.ENTERPRISE_MEMBER, language="en"
+    )
     c = signed_in(invited)
     page = c.get("/dashboard/").content.decode()
     assert "Invitations waiting for your answer" in page

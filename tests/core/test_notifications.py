@@ -62,7 +62,7 @@ def test_user_preferences_decide_what_is_mailed(django_capture_on_commit_callbac
     services.notification_preferences_set(user=user, email_kinds={"core.announcement"})
     assert services.wants_email(user=user, kind="core.announcement")
     assert not services.wants_email(user=user, kind="accounts.organisation.verified")
-    settings_rows = dict((kind.code, wanted) for kind, wanted in selectors.notification_email_settings(user=user))
+    settings_rows = {kind.code: wanted for kind, wanted in selectors.notification_email_settings(user=user)}
     assert settings_rows["core.announcement"] is True
     assert settings_rows["accounts.organisation.verified"] is False
 

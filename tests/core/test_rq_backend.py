@@ -40,8 +40,14 @@ def test_task_round_trip_through_redis(tmp_path):
     db = 10 + (os.getpid() % 5)  # a database number of its own, flushed first
     subprocess.run([sys.executable, "-c", f"import redis; redis.Redis(db={db}).flushdb()"], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "LAWBRIDGE_", "DJANGO_"))}
-    env.update({"LAWBRIDGE_VAR_DIR": str(tmp_path), "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}",
-                "DJANGO_SETTINGS_MODULE": "lawbridge.settings", "LAWBRIDGE_TESTING": "0"})
+    env.update(
+        {
+            "LAWBRIDGE_VAR_DIR": str(tmp_path),
+            "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/{db}",
+            "DJANGO_SETTINGS_MODULE": "lawbridge.settings",
+            "LAWBRIDGE_TESTING": "0",
+        }
+    )
     out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "enqueued READY" in out.stdout

@@ -21,8 +21,12 @@ def test_registered_jobs_include_the_core_ones():
 
 def test_latest_slot_follows_the_cron_expression():
     job = schedule.PeriodicJob(name="x", cron="30 3 * * *", task=None)
-    assert job.latest_slot(datetime(2026, 11, 26, 3, 29, tzinfo=SHANGHAI)) == datetime(2026, 11, 25, 3, 30, tzinfo=SHANGHAI)
-    assert job.latest_slot(datetime(2026, 11, 26, 3, 30, 12, tzinfo=SHANGHAI)) == datetime(2026, 11, 26, 3, 30, tzinfo=SHANGHAI)
+    assert job.latest_slot(datetime(2026, 11, 26, 3, 29, tzinfo=SHANGHAI)) == datetime(
+        2026, 11, 25, 3, 30, tzinfo=SHANGHAI
+    )
+    assert job.latest_slot(datetime(2026, 11, 26, 3, 30, 12, tzinfo=SHANGHAI)) == datetime(
+        2026, 11, 26, 3, 30, tzinfo=SHANGHAI
+    )
 
 
 def test_invalid_cron_is_refused():

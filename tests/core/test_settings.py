@@ -12,15 +12,19 @@ BASE = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LAW
 
 def lawbridge(args, env, tmp_path):
     full_env = {**BASE, "LAWBRIDGE_VAR_DIR": str(tmp_path), **env}
-    return subprocess.run([sys.executable, "-m", "lawbridge", *args], env=full_env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "lawbridge", *args], env=full_env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_passes_check_deploy(tmp_path):
     result = lawbridge(
         ["check", "--deploy", "--fail-level", "WARNING"],
-        {"LAWBRIDGE_ENV": "production", "SECRET_KEY": "x" * 64 + "-a-long-random-production-key-9f8e7d",
-         "ALLOWED_HOSTS": "lawbridge.example.gov.cn"},
+        {
+            "LAWBRIDGE_ENV": "production",
+            "SECRET_KEY": "x" * 64 + "-a-long-random-production-key-9f8e7d",
+            "ALLOWED_HOSTS": "lawbridge.example.gov.cn",
+        },
         tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -38,8 +42,16 @@ def test_production_refuses_to_start_without(missing, tmp_path):
 def test_secret_key_is_generated_once_into_the_var_dir(tmp_path):
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
     env = {**BASE, "LAWBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "lawbridge.settings"}
-    run = lambda: subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env,  # noqa: E731
-                                 capture_output=True, text=True, timeout=60).stdout.strip()
+
+    def run():
+        return subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); " + code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+
     first, second = run(), run()
     assert first and first == second
     assert (tmp_path / "secret_key").read_text().strip() == first
@@ -52,19 +64,41 @@ def test_environment_selects_database_email_and_tasks(tmp_path):
         "'db': s.DATABASES['default']['ENGINE'], 'email': s.EMAIL_BACKEND, 'tasks': s.TASKS['default']['BACKEND'],"
         "'cache': s.CACHES['default']['BACKEND'], 'langs': [c for c, _ in s.LANGUAGES]}))"
     )
-    env = {**BASE, "LAWBRIDGE_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "lawbridge.settings",
-           "LAWBRIDGE_TESTING": "0"}
-    default = json.loads(subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], env=env,
-                                        capture_output=True, text=True, timeout=60, check=True).stdout)
+    env = {
+        **BASE,
+        "LAWBRIDGE_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "lawbridge.settings",
+        "LAWBRIDGE_TESTING": "0",
+    }
+    default = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); " + code],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
     assert default["db"] == "django.db.backends.sqlite3"
     assert default["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert default["tasks"] == "django_tasks_db.DatabaseBackend"
     assert {"en", "zh-hans"} <= set(default["langs"])
-    scaled = json.loads(subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        env={**env, "DATABASE_URL": "postgres://u:p@db.internal:5432/lawbridge", "REDIS_URL": "redis://127.0.0.1:6379/3",
-             "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587/?tls=True"},
-        capture_output=True, text=True, timeout=60, check=True).stdout)
+    scaled = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); " + code],
+            env={
+                **env,
+                "DATABASE_URL": "postgres://u:p@db.internal:5432/lawbridge",
+                "REDIS_URL": "redis://127.0.0.1:6379/3",
+                "EMAIL_URL": "smtp://mailer:secret@smtp.example.org:587/?tls=True",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    )
     assert scaled["db"] == "django.db.backends.postgresql"
     assert scaled["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert scaled["tasks"] == "django_tasks_rq.RQBackend"

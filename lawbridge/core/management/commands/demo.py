@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Load demo data (a realistic city, its service points, institutions, enterprises, one user per role)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--totp", action="store_true", help="Only print the demo staff accounts' current TOTP code.")
+        parser.add_argument(
+            "--totp", action="store_true", help="Only print the demo staff accounts' current TOTP code."
+        )
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
         parser.add_argument("--force", action="store_true", help="Allow loading demo data in production.")
 
@@ -38,5 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:<44} {email}{'  (2FA)' if note else ''}")
         self.stdout.write(
             f"\nStaff roles sign in with a second factor. Demo TOTP secret: {secret} "
-            f"(add it to an authenticator app) or run `lawbridge demo --totp` for the current code: {current_totp(secret)}"
+            f"(add it to an authenticator app), or run `.venv/bin/lawbridge demo --totp` "
+            f"for the current code (now: {current_totp(secret)})"
         )

@@ -22,15 +22,29 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         python = sys.executable
         commands = {
-            "web": [python, "-m", "gunicorn", "lawbridge.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "10"],
+            "web": [
+                python,
+                "-m",
+                "gunicorn",
+                "lawbridge.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ],
             "worker": [python, "-m", "lawbridge", "worker"],
             "scheduler": [python, "-m", "lawbridge", "scheduler"],
         }
         children = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"Lawbridge is running at http://{shown_host}:{port}/  (Ctrl-C stops it)"))
-        self.stdout.write(f"Task backend: {settings.TASKS['default']['BACKEND']}; database: {settings.DATABASES['default']['ENGINE']}")
+        self.stdout.write(
+            f"Task backend: {settings.TASKS['default']['BACKEND']}; database: {settings.DATABASES['default']['ENGINE']}"
+        )
 
         stopping = False
 
