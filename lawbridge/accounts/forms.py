@@ -15,7 +15,16 @@ from .validators import normalise_uscc, validate_uscc
 
 
 def language_field(**kwargs) -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES, **kwargs)
+    return forms.ChoiceField(
+        label=_("Preferred language"), choices=settings.LANGUAGES, initial=_current_language, **kwargs
+    )
+
+
+def _current_language() -> str:
+    from django.utils.translation import get_language
+
+    language = get_language()
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class SignupForm(forms.Form):
@@ -64,10 +73,6 @@ class SignupForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["nationality"].choices = [("", "—")] + list(countries)
         self.fields["district_code"].choices = [("", "—")] + district_choices()
-        from django.utils.translation import get_language
-
-        if get_language() in dict(settings.LANGUAGES):
-            self.fields["language"].initial = get_language()
 
     def clean(self):
         cleaned = super().clean()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from lawbridge.core.audit import audit_event
 from lawbridge.core.services import notification_send
 
-from .choices import ROLES_BY_KIND, STAFF_ROLES, AccountType, OrganisationKind, Role
+from .choices import ENTERPRISE_ROLES, ROLES_BY_KIND, STAFF_ROLES, AccountType, OrganisationKind, Role
 from .models import ApiToken, Membership, Organisation, User
 from .rules import roles_inviter_may_grant
 from .validators import normalise_uscc
@@ -100,6 +100,9 @@ def membership_grant(
         membership.save(update_fields=["is_active", "invitation_pending"])
     if role in STAFF_ROLES and user.account_type != AccountType.STAFF:
         user.account_type = AccountType.STAFF
+        user.save(update_fields=["account_type"])
+    elif role in ENTERPRISE_ROLES and user.account_type == AccountType.INDIVIDUAL:
+        user.account_type = AccountType.ENTERPRISE
         user.save(update_fields=["account_type"])
     if role == Role.PLATFORM_ADMIN and not (user.is_staff and user.is_superuser):
         user.is_staff = user.is_superuser = True

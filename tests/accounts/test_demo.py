@@ -53,3 +53,11 @@ def test_demo_totp_prints_a_six_digit_code():
     out = io.StringIO()
     call_command("demo", totp=True, stdout=out)
     assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6
+
+
+def test_demo_accounts_have_the_type_of_their_role():
+    call_command("demo", stdout=io.StringIO())
+    types = dict(User.objects.values_list("email", "account_type"))
+    assert types["individual@lawbridge.example"] == "individual"
+    assert types["enterprise.member@lawbridge.example"] == "enterprise"
+    assert types["lawyer@lawbridge.example"] == "staff"
