@@ -38,7 +38,9 @@ def navigation(user) -> list[NavItem]:
 
 
 def platform(request):
-    user = request.user
+    from django.contrib.auth.models import AnonymousUser
+
+    user = getattr(request, "user", None) or AnonymousUser()  # error pages can render before authentication
     unread = 0
     if user.is_authenticated:
         unread = user.notifications.filter(read_at__isnull=True).count()

@@ -46,3 +46,24 @@ class ApiErrorFormatMiddleware:
                 json["Allow"] = response["Allow"]
             return json
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the query string is never meaningful and PostgreSQL refuses to store or compare it:
+    answer 400 before any view sees it. (Form fields already refuse NUL through Django's CharField.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            message = _("The address contains a NUL character, which is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "invalid_input", "message": message}}, status=400)
+            from django.core.exceptions import SuspiciousOperation
+
+            raise SuspiciousOperation(message)  # Django answers 400 with the site's error page
+        return self.get_response(request)

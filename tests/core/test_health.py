@@ -23,3 +23,12 @@ def test_readyz_reports_an_unreachable_queue(client, settings):
 
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_nul_bytes_in_the_address_are_a_400(client):
+    response = client.get("/api/v1/organisations?q=a%00b")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_input"
+    page = client.get("/me/organisations/?q=%00")
+    assert page.status_code == 400
