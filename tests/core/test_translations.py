@@ -55,3 +55,35 @@ def test_role_labels_are_translated():
     with translation.override("zh-hans"):
         chinese = {r.value: str(r.label) for r in Role}
     assert [value for value in english if english[value] == chinese[value]] == []
+
+
+@pytest.mark.django_db
+def test_a_right_to_left_language_gets_rtl_pages(settings):
+    # No Arabic catalogue ships yet; offering the language is enough for the layout to turn.
+    settings.LANGUAGES = [*settings.LANGUAGES, ("ar", "العربية")]
+    page = Client().get("/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    ltr = Client().get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'dir="ltr"' in ltr
+
+
+@pytest.mark.django_db
+def test_dates_follow_the_locale():
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from lawbridge.accounts.models import Organisation
+    from tests.factories import make_user
+
+    admin = make_user("enterprise_admin")
+    org = Organisation.objects.get(memberships__user=admin)
+    client = Client()
+    client.force_login(admin)
+    shown = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            shown[language] = date_format(timezone.localtime(org.created_at), "DATE_FORMAT")
+        admin.language = language
+        admin.save()
+        assert shown[language] in client.get(f"/me/organisations/{org.slug}/").content.decode()
+    assert "年" in shown["zh-hans"] and "年" not in shown["en"]
