@@ -77,3 +77,14 @@ def make_user(
 
 
 ALL_ROLES = [r.value for r in Role]
+# The roles that see every organisation in the directory (accounts.view_all_organisations).
+SEES_ALL = frozenset(
+    {
+        Role.PLATFORM_ADMIN,
+        Role.WORKSTATION_STAFF,
+        Role.SUBCENTER_STAFF,
+        Role.CENTER_STAFF,
+        Role.SUPERVISOR,
+        Role.GOVERNMENT_LIAISON,
+    }
+)

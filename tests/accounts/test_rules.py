@@ -13,7 +13,7 @@ from lawbridge.accounts.choices import ENTERPRISE_ROLES, ROLES_BY_KIND, Organisa
 from lawbridge.accounts.models import Membership
 from lawbridge.accounts.rules import roles_inviter_may_grant
 from lawbridge.core.models import Notification
-from tests.factories import ALL_ROLES, OrganisationFactory, make_user
+from tests.factories import ALL_ROLES, SEES_ALL, OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,6 @@ def table(*true_for: str) -> dict[str, bool]:
 
 
 MEMBER_ROLES = tuple(ALL_ROLES)  # every role is held through a membership of "own" organisation
-SEES_ALL = (
-    Role.PLATFORM_ADMIN,
-    Role.WORKSTATION_STAFF,
-    Role.SUBCENTER_STAFF,
-    Role.CENTER_STAFF,
-    Role.SUPERVISOR,
-    Role.GOVERNMENT_LIAISON,
-)
 NETWORK_STAFF = (Role.WORKSTATION_STAFF, Role.SUBCENTER_STAFF, Role.CENTER_STAFF)
 
 # (permission, which object it is asked about) -> role -> expected.

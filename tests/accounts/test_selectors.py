@@ -6,18 +6,10 @@ from django.contrib.auth.models import AnonymousUser
 from lawbridge.accounts import selectors
 from lawbridge.accounts.choices import OrganisationKind, Role, ServicePointLevel
 from lawbridge.accounts.models import Membership, Organisation
-from tests.factories import ALL_ROLES, OrganisationFactory, make_user
+from tests.factories import ALL_ROLES, SEES_ALL, OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-SEES_ALL = {
-    Role.PLATFORM_ADMIN,
-    Role.WORKSTATION_STAFF,
-    Role.SUBCENTER_STAFF,
-    Role.CENTER_STAFF,
-    Role.SUPERVISOR,
-    Role.GOVERNMENT_LIAISON,
-}
 HAS_FIGURES = {Role.PLATFORM_ADMIN, Role.SUPERVISOR, Role.WORKSTATION_STAFF, Role.SUBCENTER_STAFF, Role.CENTER_STAFF}
 
 

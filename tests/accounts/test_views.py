@@ -12,20 +12,12 @@ from lawbridge.accounts.models import ApiToken, Membership, User
 from lawbridge.accounts.services import api_token_create
 from lawbridge.core.audit import entries_for
 from lawbridge.core.models import Notification
-from tests.factories import ALL_ROLES, OrganisationFactory, make_user
+from tests.factories import ALL_ROLES, SEES_ALL, OrganisationFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
 INDIVIDUAL = "individual"
 SUBJECTS = [*ALL_ROLES, INDIVIDUAL]
-SEES_ALL = {
-    Role.PLATFORM_ADMIN,
-    Role.WORKSTATION_STAFF,
-    Role.SUBCENTER_STAFF,
-    Role.CENTER_STAFF,
-    Role.SUPERVISOR,
-    Role.GOVERNMENT_LIAISON,
-}
 
 
 def signed_in(user) -> Client:

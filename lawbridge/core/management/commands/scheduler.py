@@ -1,12 +1,12 @@
 """``lawbridge scheduler``: enqueue periodic jobs when they fall due (see lawbridge.core.schedule)."""
 
-import signal
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from lawbridge.core import schedule
+from lawbridge.core.process import StopFlag
 
 
 class Command(BaseCommand):
@@ -17,14 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Check once and exit.")
 
     def handle(self, *args, interval=20.0, once=False, **options):
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stopping = StopFlag()
         names = ", ".join(f"{job.name} ({job.cron})" for job in schedule.jobs())
         self.stdout.write(f"Scheduler: {names}")
         while not stopping:

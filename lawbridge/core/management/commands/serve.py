@@ -2,13 +2,14 @@
 scheduler, as child processes of one command; Ctrl-C stops them all."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from lawbridge.core.process import StopFlag
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             "worker": [python, "-m", "lawbridge", "worker"],
             "scheduler": [python, "-m", "lawbridge", "scheduler"],
         }
+        stopping = StopFlag()
         children = {name: subprocess.Popen(cmd, start_new_session=True) for name, cmd in commands.items()}
         shown_host = f"[{host}]" if ":" in host else host
         self.stdout.write(self.style.SUCCESS(f"Lawbridge is running at http://{shown_host}:{port}/  (Ctrl-C stops it)"))
@@ -46,22 +48,15 @@ class Command(BaseCommand):
             f"Task backend: {settings.TASKS['default']['BACKEND']}; database: {settings.DATABASES['default']['ENGINE']}"
         )
 
-        stopping = False
-
-        def stop(signum, frame):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         while not stopping:
             for name, proc in children.items():
                 if proc.poll() is not None:
                     self.stderr.write(f"{name} exited with {proc.returncode}; stopping the others.")
                     exit_code = proc.returncode or 1
-                    stopping = True
                     break
+            if exit_code:
+                break
             time.sleep(0.5)
         for proc in children.values():
             if proc.poll() is None:
