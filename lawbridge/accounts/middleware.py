@@ -2,6 +2,7 @@
 every page but the set-up itself sends them there."""
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -32,6 +33,15 @@ class RequireStaffTwoFactorMiddleware:
                         }
                     },
                     status=403,
+                )
+            if not request.session.get("two_factor_explained"):
+                request.session["two_factor_explained"] = True
+                messages.info(
+                    request,
+                    _(
+                        "Your role handles other people's cases, so it needs two-factor authentication. "
+                        "Scan the code with an authenticator app and enter the code it shows to continue."
+                    ),
                 )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
