@@ -23,6 +23,15 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
     return organisation.memberships.filter(is_active=True).select_related("user").order_by("role", "user__email")
 
 
+def organisation_children(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
+    """Service points (or units) under this organisation that ``user`` may see."""
+    return organisation_list(user=user).filter(parent=organisation).order_by("service_point_level", "name")
+
+
+def invitations_of(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.filter(invitation_pending=True).select_related("user", "invited_by")
+
+
 def memberships_of(*, user: User) -> QuerySet[Membership]:
     return user.memberships.filter(is_active=True).select_related("organisation").order_by("organisation__name")
 

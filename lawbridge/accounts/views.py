@@ -178,6 +178,7 @@ def organisation_detail(request, slug: str):
         else None
     )
     audit = entries_for(organisation)[:50] if user.has_perm("accounts.view_audit_log", organisation) else None
+    invitations = selectors.invitations_of(organisation=organisation) if grantable else None
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -186,6 +187,8 @@ def organisation_detail(request, slug: str):
             "members": members,
             "audit": audit,
             "invite_form": invite_form,
+            "invitations": invitations,
+            "children": selectors.organisation_children(user=user, organisation=organisation),
             "can_verify": user.has_perm("accounts.verify_organisation", organisation),
         },
     )

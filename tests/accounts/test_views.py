@@ -1,10 +1,12 @@
 """Pages: who may open which, the profile (tokens, form errors), the organisation page (verify, invite),
 and making staff accounts."""
 
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from lawbridge.accounts.choices import AccountType, OrganisationKind, Role, ServicePointLevel
@@ -490,3 +492,29 @@ def test_invited_user_answers_on_the_dashboard():
     response = c.post(f"/me/invitations/{pk}/", {"answer": "accept"})
     assert response.status_code == 302
     assert c.get(f"/me/organisations/{org.slug}/").status_code == 200
+
+
+def test_a_service_point_page_lists_the_points_under_it():
+    call_command("demo", quiet=True, stdout=io.StringIO())
+    staff = User.objects.get(email="center@lawbridge.example")  # the demo gives staff a TOTP authenticator
+    page = signed_in(staff).get("/me/organisations/hz-center/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert page.count("/me/organisations/hz-sub-") == 13
+
+
+def test_the_enterprise_admin_sees_unanswered_invitations():
+    from lawbridge.accounts.services import account_invite
+
+    admin = make_user(Role.ENTERPRISE_ADMIN)
+    org = admin.memberships.get().organisation
+    invited = make_user(None, full_name="Pending Person")
+    account_invite(
+        actor=admin, email=invited.email, full_name="x", organisation=org, role=Role.ENTERPRISE_MEMBER, language="en"
+    )
+    page = signed_in(admin).get(f"/me/organisations/{org.slug}/").content.decode()
+    assert "Invitations not yet answered" in page and "Pending Person" in page
+    member_page = (
+        signed_in(make_user(Role.ENTERPRISE_MEMBER, organisation=org))
+        .get(f"/me/organisations/{org.slug}/")
+        .content.decode()
+    )
+    assert "Pending Person" not in member_page
