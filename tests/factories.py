@@ -13,7 +13,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
 
 
 def valid_uscc(n: int) -> str:
-    body = "9133010" + "".join(USCC_ALPHABET[(n // 31**i) % 31] for i in range(10))
+    body = "91330100" + "".join(USCC_ALPHABET[(n // 31**i) % 31] for i in range(9))
     return body + uscc_check_character(body)
 
 

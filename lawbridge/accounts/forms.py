@@ -149,6 +149,22 @@ class ApiTokenForm(forms.Form):
     )
 
 
+class OrganisationForm(forms.Form):
+    """What an organisation's own administrator may change. The registered name and credit code are
+    changed by platform staff, since verification rests on them."""
+
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    district_code = forms.ChoiceField(label=_("District"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district_code"].choices = [("", "—")] + district_choices()
+
+    @classmethod
+    def for_organisation(cls, organisation):
+        return cls(initial={"name_en": organisation.name_en, "district_code": organisation.district_code})
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lawbridge.core.audit import audit_event
+from lawbridge.core.city import district_choices
 from lawbridge.core.services import notification_send
 
 from .choices import ENTERPRISE_ROLES, ROLES_BY_KIND, STAFF_ROLES, AccountType, OrganisationKind, Role
@@ -83,6 +84,20 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     audit_event(obj=organisation, event="accounts.organisation.created", actor=actor, payload={"kind": kind})
+    return organisation
+
+
+def organisation_update(*, actor: User, organisation: Organisation, name_en: str, district_code: str) -> Organisation:
+    """An organisation's administrator corrects its English name or district (recorded by the audit log)."""
+    if not actor.has_perm("accounts.change_organisation", organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    valid_districts = {code for code, _label in district_choices()}
+    if district_code and district_code not in valid_districts:
+        raise ValidationError({"district_code": _("Choose a district of this city.")})
+    organisation.name_en = name_en.strip()
+    organisation.district_code = district_code
+    organisation.full_clean()
+    organisation.save()
     return organisation
 
 
@@ -245,6 +260,27 @@ def _membership_invite_existing(*, actor: User, user: User, organisation: Organi
             body=_("Accept or decline on your dashboard."),
             url=reverse("core:dashboard"),
         )
+    return membership
+
+
+def membership_end(*, actor: User, membership: Membership) -> Membership:
+    """End someone's role in an organisation. The row stays (cases may refer to it); it stops granting anything."""
+    organisation = membership.organisation
+    if not actor.has_perm("accounts.invite_member", organisation):
+        raise PermissionDenied(_("You may not change this organisation's members."))
+    if membership.role == Role.ENTERPRISE_ADMIN:
+        admins = organisation.memberships.filter(role=Role.ENTERPRISE_ADMIN, is_active=True).exclude(pk=membership.pk)
+        if not admins.exists():
+            raise ValidationError(_("An enterprise needs at least one administrator; appoint another one first."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    membership.user.forget_cached_roles()
+    audit_event(
+        obj=organisation,
+        event="accounts.membership.ended",
+        actor=actor,
+        payload={"user": membership.user.email, "role": membership.role},
+    )
     return membership
 
 

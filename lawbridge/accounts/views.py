@@ -14,7 +14,7 @@ from lawbridge.core import services as core_services
 from lawbridge.core.audit import entries_for
 
 from . import selectors, services
-from .forms import ApiTokenForm, InviteForm, NotificationSettingsForm, ProfileForm, StaffAccountForm
+from .forms import ApiTokenForm, InviteForm, NotificationSettingsForm, OrganisationForm, ProfileForm, StaffAccountForm
 from .models import ApiToken, Membership, Organisation
 from .rules import roles_inviter_may_grant
 
@@ -135,50 +135,21 @@ def organisation_list(request):
     )
 
 
-@login_required
-def organisation_detail(request, slug: str):
+def _organisation_for(request, slug: str, perm: str = "accounts.view_organisation") -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
-    user = request.user
-    if not user.has_perm("accounts.view_organisation", organisation):
+    if not request.user.has_perm(perm, organisation):
         raise PermissionDenied
+    return organisation
+
+
+def _render_organisation(request, organisation, *, invite_form=None, edit_form=None):
+    user = request.user
     grantable = roles_inviter_may_grant(user, organisation)
-    invite_form = InviteForm(roles=grantable) if grantable else None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "verify":
-            try:
-                services.organisation_verify(actor=user, organisation=organisation)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The organisation is verified."))
-            return redirect("accounts:organisation", slug=slug)
-        if action == "invite":
-            if not grantable:
-                raise PermissionDenied
-            invite_form = InviteForm(request.POST, roles=grantable)
-            if invite_form.is_valid():
-                try:
-                    invitee = services.account_invite(actor=user, organisation=organisation, **invite_form.cleaned_data)
-                except ValidationError as exc:
-                    _apply_errors(invite_form, exc)
-                else:
-                    if invitee.memberships.filter(organisation=organisation, invitation_pending=True).exists():
-                        text = _(
-                            "{email} already has an account and has been invited; the role takes effect when "
-                            "they accept."
-                        )
-                    else:
-                        text = _("{email} now has the role and has been sent a link to set a password.")
-                    messages.success(request, text.format(email=invitee.email))
-                    return redirect("accounts:organisation", slug=slug)
-    members = (
-        selectors.organisation_members(organisation=organisation)
-        if user.has_perm("accounts.view_members", organisation)
-        else None
-    )
+    can_change = user.has_perm("accounts.change_organisation", organisation)
+    members = None
+    if user.has_perm("accounts.view_members", organisation):
+        members = selectors.organisation_members(organisation=organisation)
     audit = entries_for(organisation)[:50] if user.has_perm("accounts.view_audit_log", organisation) else None
-    invitations = selectors.invitations_of(organisation=organisation) if grantable else None
     return render(
         request,
         "accounts/organisation_detail.html",
@@ -186,12 +157,87 @@ def organisation_detail(request, slug: str):
             "organisation": organisation,
             "members": members,
             "audit": audit,
-            "invite_form": invite_form,
-            "invitations": invitations,
+            "invite_form": invite_form or (InviteForm(roles=grantable) if grantable else None),
+            "invitations": selectors.invitations_of(organisation=organisation) if grantable else None,
+            "edit_form": edit_form or (OrganisationForm.for_organisation(organisation) if can_change else None),
+            "can_manage_members": user.has_perm("accounts.invite_member", organisation),
             "children": selectors.organisation_children(user=user, organisation=organisation),
             "can_verify": user.has_perm("accounts.verify_organisation", organisation),
         },
     )
+
+
+@login_required
+def organisation_detail(request, slug: str):
+    return _render_organisation(request, _organisation_for(request, slug))
+
+
+@login_required
+@require_POST
+def organisation_verify(request, slug: str):
+    organisation = _organisation_for(request, slug, "accounts.verify_organisation")
+    try:
+        services.organisation_verify(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The organisation is verified."))
+    return redirect("accounts:organisation", slug=slug)
+
+
+@login_required
+@require_POST
+def organisation_edit(request, slug: str):
+    organisation = _organisation_for(request, slug, "accounts.change_organisation")
+    form = OrganisationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("accounts:organisation", slug=slug)
+    return _render_organisation(request, organisation, edit_form=form)
+
+
+@login_required
+@require_POST
+def organisation_invite(request, slug: str):
+    organisation = _organisation_for(request, slug, "accounts.invite_member")
+    form = InviteForm(request.POST, roles=roles_inviter_may_grant(request.user, organisation))
+    if form.is_valid():
+        try:
+            invitee = services.account_invite(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if invitee.memberships.filter(organisation=organisation, invitation_pending=True).exists():
+                text = _("{email} already has an account and has been invited; the role takes effect when they accept.")
+            else:
+                text = _("{email} now has the role and has been sent a link to set a password.")
+            messages.success(request, text.format(email=invitee.email))
+            return redirect("accounts:organisation", slug=slug)
+    return _render_organisation(request, organisation, invite_form=form)
+
+
+@login_required
+@require_POST
+def membership_end(request, slug: str, pk: int):
+    organisation = _organisation_for(request, slug, "accounts.invite_member")
+    membership = get_object_or_404(Membership, pk=pk, organisation=organisation, is_active=True)
+    try:
+        services.membership_end(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("{name} no longer has the role “{role}” here.").format(
+                name=membership.user.full_name, role=membership.get_role_display()
+            ),
+        )
+    return redirect("accounts:organisation", slug=slug)
 
 
 @login_required

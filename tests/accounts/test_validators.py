@@ -57,3 +57,12 @@ def test_a_single_changed_character_is_caught(chars, position, replacement):
     changed = code[:position] + replacement + code[position + 1 :]
     with pytest.raises(ValidationError):
         validate_uscc(changed)
+
+
+def test_the_test_factories_make_valid_distinct_codes():
+    from tests.factories import valid_uscc
+
+    codes = [valid_uscc(n) for n in range(2000)]
+    assert len(set(codes)) == len(codes)
+    for code in codes:
+        validate_uscc(code)

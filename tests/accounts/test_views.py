@@ -273,7 +273,7 @@ def test_verifiers_verify_an_enterprise(unverified, role):
     c = signed_in(verifier)
     page = c.get(f"/me/organisations/{organisation.slug}/").content.decode()
     assert "Verify this organisation" in page
-    response = c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"})
+    response = c.post(f"/me/organisations/{organisation.slug}/verify/")
     assert response.status_code == 302
     assert response.url == f"/me/organisations/{organisation.slug}/"
     organisation.refresh_from_db()
@@ -288,7 +288,7 @@ def test_verifiers_verify_an_enterprise(unverified, role):
 def test_the_verification_appears_in_the_history_table(unverified):
     organisation, _admin, _employee = unverified
     c = signed_in(make_user(Role.CENTER_STAFF))
-    c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"})
+    c.post(f"/me/organisations/{organisation.slug}/verify/")
     response = c.get(f"/me/organisations/{organisation.slug}/")
     assert response.status_code == 200
     page = response.content.decode()
@@ -300,8 +300,8 @@ def test_the_verification_appears_in_the_history_table(unverified):
 def test_verifying_twice_is_harmless(unverified):
     organisation, admin, _employee = unverified
     c = signed_in(make_user(Role.CENTER_STAFF))
-    c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"})
-    response = c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"})
+    c.post(f"/me/organisations/{organisation.slug}/verify/")
+    response = c.post(f"/me/organisations/{organisation.slug}/verify/")
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.is_verified
@@ -316,7 +316,7 @@ def test_enterprise_people_cannot_verify_their_own_enterprise(unverified, who):
     page = c.get(f"/me/organisations/{organisation.slug}/")
     assert page.status_code == 200
     assert "Verify this organisation" not in page.content.decode()
-    response = c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"})
+    response = c.post(f"/me/organisations/{organisation.slug}/verify/")
     assert response.status_code == 403
     organisation.refresh_from_db()
     assert not organisation.is_verified
@@ -328,7 +328,7 @@ def test_other_staff_see_but_cannot_verify(unverified, role):
     organisation, _admin, _employee = unverified
     c = signed_in(make_user(role))
     assert "Verify this organisation" not in c.get(f"/me/organisations/{organisation.slug}/").content.decode()
-    assert c.post(f"/me/organisations/{organisation.slug}/", {"action": "verify"}).status_code == 403
+    assert c.post(f"/me/organisations/{organisation.slug}/verify/").status_code == 403
     organisation.refresh_from_db()
     assert not organisation.is_verified
 
@@ -343,9 +343,9 @@ def test_history_is_hidden_from_enterprise_members(unverified):
 
 
 def invite(c, organisation, **fields):
-    data = {"action": "invite", "email": "new.colleague@example.org", "full_name": "New Colleague", "language": "en"}
+    data = {"email": "new.colleague@example.org", "full_name": "New Colleague", "language": "en"}
     data.update(fields)
-    return c.post(f"/me/organisations/{organisation.slug}/", data)
+    return c.post(f"/me/organisations/{organisation.slug}/invite/", data)
 
 
 def test_enterprise_admin_invites_a_colleague(django_capture_on_commit_callbacks):
@@ -518,3 +518,45 @@ def test_the_enterprise_admin_sees_unanswered_invitations():
         .content.decode()
     )
     assert "Pending Person" not in member_page
+
+
+def test_enterprise_admin_edits_details_and_the_change_is_in_the_history():
+    admin = make_user(Role.ENTERPRISE_ADMIN)
+    org = admin.memberships.get().organisation
+    c = signed_in(admin)
+    bad = c.post(f"/me/organisations/{org.slug}/edit/", {"name_en": "X", "district_code": "999999"})
+    assert bad.status_code == 200 and "district_code" in bad.context["edit_form"].errors
+    ok = c.post(f"/me/organisations/{org.slug}/edit/", {"name_en": "Renamed Ltd.", "district_code": "330108"})
+    assert ok.status_code == 302, ok.context["edit_form"].errors
+    org.refresh_from_db()
+    assert (org.name_en, org.district_code) == ("Renamed Ltd.", "330108")
+    entry = entries_for(org).first()
+    assert entry.actor == admin and "Renamed Ltd." in str(entry.changes)
+    member = make_user(Role.ENTERPRISE_MEMBER, organisation=org)
+    assert signed_in(member).post(f"/me/organisations/{org.slug}/edit/", {"name_en": "Hijack"}).status_code == 403
+
+
+def test_enterprise_admin_removes_a_member_but_not_the_last_admin():
+    admin = make_user(Role.ENTERPRISE_ADMIN)
+    org = admin.memberships.get().organisation
+    member = make_user(Role.ENTERPRISE_MEMBER, organisation=org)
+    membership = member.memberships.get()
+    c = signed_in(admin)
+    assert c.post(f"/me/organisations/{org.slug}/members/{membership.pk}/end/").status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active  # kept, no longer granting anything
+    member.forget_cached_roles()
+    assert not member.has_perm("accounts.view_organisation", org)
+    own = admin.memberships.get()
+    c.post(f"/me/organisations/{org.slug}/members/{own.pk}/end/")
+    own.refresh_from_db()
+    assert own.is_active  # the last administrator stays
+    other_org_member = make_user(Role.ENTERPRISE_MEMBER).memberships.get()
+    url = f"/me/organisations/{org.slug}/members/{other_org_member.pk}/end/"
+    assert c.post(url).status_code == 404
+    assert (
+        signed_in(make_user(Role.ENTERPRISE_MEMBER, organisation=org))
+        .post(f"/me/organisations/{org.slug}/members/{own.pk}/end/")
+        .status_code
+        == 403
+    )
