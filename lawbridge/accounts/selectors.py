@@ -50,6 +50,23 @@ def organisations_awaiting_verification(*, user: User) -> QuerySet[Organisation]
     return qs
 
 
+SECURITY_EVENTS = (
+    "accounts.login",
+    "accounts.login.failed",
+    "accounts.password.changed",
+    "accounts.mfa.added",
+    "accounts.mfa.removed",
+    "accounts.email.confirmed",
+)
+
+
+def security_events_of(*, user: User, limit: int = 10):
+    """The user's own recent sign-ins, failed attempts and security changes, newest first."""
+    from lawbridge.core.audit import entries_for
+
+    return entries_for(user).filter(additional_data__event__in=SECURITY_EVENTS)[:limit]
+
+
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
     return user.api_tokens.all()
 

@@ -85,6 +85,7 @@ def profile(request):
             "token_form": token_form,
             "new_token": new_token,
             "tokens": selectors.api_tokens_of(user=user),
+            "security_events": selectors.security_events_of(user=user),
             "memberships": selectors.memberships_of(user=user),
         },
     )

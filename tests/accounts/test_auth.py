@@ -156,3 +156,21 @@ def test_invitation_link_lets_the_new_colleague_set_a_password(django_capture_on
     done = client.post(form_url, {"password1": "a-new-Secret-2026", "password2": "a-new-Secret-2026"})
     assert done.status_code == 302
     assert User.objects.get(email="new.staff@example.org").check_password("a-new-Secret-2026")
+
+
+def test_sign_ins_and_failed_attempts_show_in_the_users_account_activity():
+    user = make_user(None)
+    client = Client()
+    login(client, user.email, "wrong-password-1")
+    login(client, "nobody@example.org", "wrong-password-1")  # not about any account: not recorded
+    login(client, user.email)
+    page = client.get("/me/profile/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    activity = page.split('id="security-events"')[1].split("</section>")[0]
+    assert activity.count("Failed sign-in attempt") == 1
+    assert "Signed in" in activity
+    assert "127.0.0.1" in activity
+    other = make_user(None)
+    assert "Failed sign-in" not in Client().get("/me/profile/").content.decode()
+    c2 = Client()
+    c2.force_login(other)
+    assert "Failed sign-in attempt" not in c2.get("/me/profile/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -28,6 +28,22 @@ def audit_label(entry) -> str:
     return data.get("event") or ACTION_LABELS.get(entry.action, str(entry.action))
 
 
+SECURITY_EVENT_LABELS = {
+    "accounts.login": pgettext_lazy("security event", "Signed in"),
+    "accounts.login.failed": pgettext_lazy("security event", "Failed sign-in attempt"),
+    "accounts.password.changed": pgettext_lazy("security event", "Password changed"),
+    "accounts.mfa.added": pgettext_lazy("security event", "Two-factor authentication added"),
+    "accounts.mfa.removed": pgettext_lazy("security event", "Two-factor authentication removed"),
+    "accounts.email.confirmed": pgettext_lazy("security event", "Email address confirmed"),
+}
+
+
+@register.filter
+def security_event_label(entry) -> str:
+    event = (entry.additional_data or {}).get("event", "")
+    return SECURITY_EVENT_LABELS.get(event, event)
+
+
 def _shown(value) -> str:
     return "" if value in (None, "None", "") else str(value)
 
