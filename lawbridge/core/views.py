@@ -68,7 +68,8 @@ def notification_read(request, pk: int):
     except services.Notification.DoesNotExist:
         raise Http404 from None
     if request.htmx:
-        return render(request, "core/notifications.html#item", {"n": notification})
+        # The item, and the header's unread count swapped out of band.
+        return render(request, "core/notification_read.html", {"n": notification, "oob": True})
     return HttpResponseRedirect(notification.url or reverse("core:notifications"))
 
 

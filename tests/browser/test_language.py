@@ -64,3 +64,20 @@ def test_a_signed_in_users_choice_is_kept_on_their_profile(live_server, page, co
     sign_in(page, user.email, PASSWORD)
     expect(page).to_have_url(live_server.url + "/dashboard/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+
+
+def test_marking_a_notification_read_updates_it_and_the_unread_count_in_place(live_server, page, sign_in):
+    from lawbridge.core.services import notification_send
+
+    user = make_user(None, language="en")
+    for title in ("First notice", "Second notice"):
+        notification_send(user=user, kind="core.announcement", title=title)
+    sign_in(page, user.email, PASSWORD)
+    page.goto(live_server.url + "/notifications/")
+    badge = page.locator("#unread-badge")
+    expect(badge).to_have_text("2")
+    page.evaluate("window.__marker = 'same page'")
+    page.locator("li", has_text="First notice").get_by_role("button", name="Mark as read").click()
+    expect(page.locator("li", has_text="First notice").get_by_role("button")).to_have_count(0)
+    expect(badge).to_have_text("1")
+    assert page.evaluate("window.__marker") == "same page"  # no reload: htmx swapped the fragment
