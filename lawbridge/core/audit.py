@@ -1,6 +1,7 @@
 """The audit log: field changes are recorded by django-auditlog for every registered model;
 named domain events (``servicedesk.request.assigned``) are recorded here, in the same table."""
 
+from collections.abc import Callable
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -32,6 +33,20 @@ def audit_event(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         additional_data={"event": event, **(payload or {})},
     )
+
+
+# How histories read to people: a label per dotted event name, and formatters for payload values
+# (an app registers its own, e.g. role codes shown as role names).
+EVENT_LABELS: dict[str, object] = {}
+PAYLOAD_FORMATTERS: dict[str, Callable[[Any], str]] = {}
+
+
+def describe_event(name: str, label) -> None:
+    EVENT_LABELS[name] = label
+
+
+def describe_payload(key: str, formatter: Callable[[Any], str]) -> None:
+    PAYLOAD_FORMATTERS[key] = formatter
 
 
 def register(model, *, exclude: tuple[str, ...] = ()) -> None:

@@ -294,7 +294,8 @@ def test_the_verification_appears_in_the_history_table(unverified):
     page = response.content.decode()
     assert "Verify this organisation" not in page
     history = page.split('id="audit-title"', 1)[1]
-    assert "accounts.organisation.verified" in history
+    assert "Organisation verified" in history  # the event's label, not its dotted name
+    assert "verified</strong>: no → yes" in history  # the field change, booleans in words
 
 
 def test_verifying_twice_is_harmless(unverified):

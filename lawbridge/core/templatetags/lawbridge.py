@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import pgettext_lazy
 
+from ..audit import EVENT_LABELS, PAYLOAD_FORMATTERS
 from ..city import district_name as _district_name
 
 register = template.Library()
@@ -23,29 +24,36 @@ ACTION_LABELS = {
 
 @register.filter
 def audit_label(entry) -> str:
-    """The dotted event name of an audit entry, or a plain word for auditlog's own action."""
-    data = entry.additional_data or {}
-    return data.get("event") or ACTION_LABELS.get(entry.action, str(entry.action))
-
-
-SECURITY_EVENT_LABELS = {
-    "accounts.login": pgettext_lazy("security event", "Signed in"),
-    "accounts.login.failed": pgettext_lazy("security event", "Failed sign-in attempt"),
-    "accounts.password.changed": pgettext_lazy("security event", "Password changed"),
-    "accounts.mfa.added": pgettext_lazy("security event", "Two-factor authentication added"),
-    "accounts.mfa.removed": pgettext_lazy("security event", "Two-factor authentication removed"),
-    "accounts.email.confirmed": pgettext_lazy("security event", "Email address confirmed"),
-}
+    """What happened, in words: the registered label of the event (else its dotted name), or auditlog's action."""
+    event = (entry.additional_data or {}).get("event")
+    if event:
+        return EVENT_LABELS.get(event, event)
+    return ACTION_LABELS.get(entry.action, str(entry.action))
 
 
 @register.filter
-def security_event_label(entry) -> str:
-    event = (entry.additional_data or {}).get("event", "")
-    return SECURITY_EVENT_LABELS.get(event, event)
+def audit_payload(entry) -> list[tuple[str, str]]:
+    """(key, value) rows of an event's payload, values formatted for people where an app said how."""
+    rows = []
+    for key, value in (entry.additional_data or {}).items():
+        if key == "event":
+            continue
+        formatter = PAYLOAD_FORMATTERS.get(key)
+        try:
+            shown = formatter(value) if formatter else value
+        except (ValueError, KeyError):
+            shown = value
+        rows.append((key, _shown(shown)))
+    return rows
+
+
+YES_NO = {"True": pgettext_lazy("boolean", "yes"), "False": pgettext_lazy("boolean", "no")}
 
 
 def _shown(value) -> str:
-    return "" if value in (None, "None", "") else str(value)
+    if value in (None, "None", ""):
+        return ""
+    return str(YES_NO.get(str(value), value))
 
 
 @register.filter
