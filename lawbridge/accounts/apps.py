@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
@@ -44,5 +45,9 @@ def describe_history() -> None:
         "accounts.email.confirmed": _("Email address confirmed"),
     }.items():
         describe_event(name, label)
-    describe_payload("role", lambda value: Role(value).label)
-    describe_payload("kind", lambda value: OrganisationKind(value).label)
+    describe_payload("role", _("role"), lambda value: Role(value).label)
+    describe_payload("kind", _("kind"), lambda value: OrganisationKind(value).label)
+    describe_payload("user", _("user"))
+    describe_payload("email", _("email address"))
+    describe_payload("name", _("name"))
+    describe_payload("type", pgettext_lazy("authenticator", "type"))

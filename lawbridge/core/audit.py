@@ -39,14 +39,17 @@ def audit_event(
 # (an app registers its own, e.g. role codes shown as role names).
 EVENT_LABELS: dict[str, object] = {}
 PAYLOAD_FORMATTERS: dict[str, Callable[[Any], str]] = {}
+PAYLOAD_LABELS: dict[str, object] = {}
 
 
 def describe_event(name: str, label) -> None:
     EVENT_LABELS[name] = label
 
 
-def describe_payload(key: str, formatter: Callable[[Any], str]) -> None:
-    PAYLOAD_FORMATTERS[key] = formatter
+def describe_payload(key: str, label, formatter: Callable[[Any], str] | None = None) -> None:
+    PAYLOAD_LABELS[key] = label
+    if formatter is not None:
+        PAYLOAD_FORMATTERS[key] = formatter
 
 
 def register(model, *, exclude: tuple[str, ...] = ()) -> None:

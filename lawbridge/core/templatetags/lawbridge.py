@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import pgettext_lazy
 
-from ..audit import EVENT_LABELS, PAYLOAD_FORMATTERS
+from ..audit import EVENT_LABELS, PAYLOAD_FORMATTERS, PAYLOAD_LABELS
 from ..city import district_name as _district_name
 
 register = template.Library()
@@ -43,7 +43,7 @@ def audit_payload(entry) -> list[tuple[str, str]]:
             shown = formatter(value) if formatter else value
         except (ValueError, KeyError):
             shown = value
-        rows.append((key, _shown(shown)))
+        rows.append((PAYLOAD_LABELS.get(key, key), _shown(shown)))
     return rows
 
 
