@@ -34,7 +34,8 @@ def _unique_slug(base: str) -> str:
     return slug
 
 
-def user_profile_update(*, user: User, actor: User | None = None, **fields) -> User:
+def user_profile_update(*, user: User, **fields) -> User:
+    """Change what a user says about themselves; the audit log records who changed what."""
     allowed = {"full_name", "name_latin", "nationality", "language"}
     unknown = set(fields) - allowed
     if unknown:

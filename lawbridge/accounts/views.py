@@ -51,7 +51,7 @@ def profile(request):
             profile_form = ProfileForm(request.POST)
             if profile_form.is_valid():
                 try:
-                    services.user_profile_update(user=user, actor=user, **profile_form.cleaned_data)
+                    services.user_profile_update(user=user, **profile_form.cleaned_data)
                 except ValidationError as exc:
                     _apply_errors(profile_form, exc)
                 else:
