@@ -105,7 +105,7 @@ def build(data, report) -> None:
             TOTP.activate(user, data["totp_secret"])
             report.count("authenticators", True)
         label = Role(person["role"]).label if person["role"] else _individual_label()
-        report.logins.append((str(label), user.email, "TOTP" if user.needs_two_factor else ""))
+        report.logins.append((label, user.email, "TOTP" if user.needs_two_factor else ""))
 
 
 def _individual_label():

@@ -15,7 +15,7 @@ from django.db import transaction
 @dataclass
 class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, email, note)
+    logins: list[tuple[object, str, str]] = field(default_factory=list)  # (role label, lazy; email; note)
 
     def count(self, what: str, created: bool) -> None:
         if created:

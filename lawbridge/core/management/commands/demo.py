@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from lawbridge.core.demo import build, load_demo_data
 
@@ -36,8 +37,9 @@ class Command(BaseCommand):
         if quiet:
             return
         self.stdout.write(f"\nDemo logins (password for all: {settings.LAWBRIDGE_DEMO_PASSWORD}):")
-        for label, email, note in report.logins:
-            self.stdout.write(f"  {label:<44} {email}{'  (2FA)' if note else ''}")
+        with translation.override("en"):  # the console speaks English; columns line up in Latin script
+            for label, email, note in report.logins:
+                self.stdout.write(f"  {str(label):<44} {email}{'  (2FA)' if note else ''}")
         self.stdout.write(
             f"\nStaff roles sign in with a second factor. Demo TOTP secret: {secret} "
             f"(add it to an authenticator app), or run `.venv/bin/lawbridge demo --totp` "
