@@ -16,7 +16,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from lawbridge.accounts.api import router as accounts_router
+from lawbridge.accounts.middleware import TWO_FACTOR_REQUIRED
 from lawbridge.core.api import router as core_router
+from lawbridge.core.http import error_body
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +58,7 @@ api = NinjaAPI(
 
 
 def error(request, status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": str(message)}}
-    if fields:
-        body["error"]["fields"] = fields
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, error_body(code, message, fields), status=status)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -87,9 +86,7 @@ def on_auth_error(request, exc):
 
 @api.exception_handler(TwoFactorRequired)
 def on_two_factor_required(request, exc):
-    return error(
-        request, 403, "two_factor_required", _("Your role requires two-factor authentication. Set it up first.")
-    )
+    return error(request, 403, "two_factor_required", TWO_FACTOR_REQUIRED)
 
 
 @api.exception_handler(PermissionDenied)

@@ -3,11 +3,14 @@ every page but the set-up itself sends them there."""
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from lawbridge.core.http import json_error
+
+TWO_FACTOR_REQUIRED = gettext_lazy("Your role requires two-factor authentication. Set it up first.")
 ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz", "/i18n/", "/media/")
 
 
@@ -25,15 +28,7 @@ class RequireStaffTwoFactorMiddleware:
             and not is_mfa_enabled(user)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "error": {
-                            "code": "two_factor_required",
-                            "message": _("Your role requires two-factor authentication. Set it up first."),
-                        }
-                    },
-                    status=403,
-                )
+                return json_error(403, "two_factor_required", TWO_FACTOR_REQUIRED)
             if not request.session.get("two_factor_explained"):
                 request.session["two_factor_explained"] = True
                 messages.info(

@@ -1,10 +1,11 @@
 """Liveness and readiness probes for load balancers and orchestrators."""
 
-from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .http import task_backend
 
 
 @never_cache
@@ -24,21 +25,19 @@ def _check_database() -> tuple[bool, str]:
 
 
 def _check_task_queue() -> tuple[bool, str]:
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = task_backend()
     try:
-        if "django_tasks_rq" in backend:
+        if backend == "redis":
             import django_rq
 
             django_rq.get_connection("default").ping()
-            return True, "redis"
-        if "django_tasks_db" in backend:
+        elif backend == "database":
             from django_tasks_db.models import DBTaskResult
 
             DBTaskResult.objects.exists()
-            return True, "database"
     except Exception as exc:
         return False, type(exc).__name__
-    return True, backend.rsplit(".", 1)[-1]
+    return True, backend
 
 
 @never_cache

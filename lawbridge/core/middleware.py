@@ -4,6 +4,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .http import json_error
+
 
 class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
@@ -32,7 +34,6 @@ class ApiErrorFormatMiddleware:
             and request.path.startswith("/api/")
             and not response.get("Content-Type", "").startswith("application/json")
         ):
-            from django.http import JsonResponse
             from django.utils.translation import gettext as _
 
             messages = {
@@ -41,7 +42,7 @@ class ApiErrorFormatMiddleware:
                     method=request.method
                 ),
             }
-            json = JsonResponse({"error": {"code": code, "message": messages[code]}}, status=response.status_code)
+            json = json_error(response.status_code, code, messages[code])
             if response.has_header("Allow"):
                 json["Allow"] = response["Allow"]
             return json
@@ -57,12 +58,11 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
-            from django.http import JsonResponse
             from django.utils.translation import gettext as _
 
             message = _("The address contains a NUL character, which is not allowed.")
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": {"code": "invalid_input", "message": message}}, status=400)
+                return json_error(400, "invalid_input", message)
             from django.core.exceptions import SuspiciousOperation
 
             raise SuspiciousOperation(message)  # Django answers 400 with the site's error page

@@ -1,9 +1,9 @@
 """Reads of the core app."""
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from . import notifications
+from .http import task_backend
 from .models import Notification, NotificationPreference, ScheduledRun
 
 
@@ -26,7 +26,7 @@ def task_results(*, user, status: str = "", limit: int = 100):
     """Recent background task results, for admins. Empty when tasks go through Redis (RQ has its own views)."""
     if not user.has_perm("core.view_task_status"):
         return []
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+    if task_backend() != "database":
         return []
     from django_tasks_db.models import DBTaskResult
 

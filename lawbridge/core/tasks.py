@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import services
+from .http import task_backend
 from .schedule import periodic
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,7 @@ def sweep_unsent_notification_emails() -> int:
 
 @task()
 def prune_finished_task_results(days: int = 30) -> int:
-    from django.conf import settings
-
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+    if task_backend() != "database":
         return 0
     from django_tasks_db.models import DBTaskResult
 

@@ -1,8 +1,9 @@
 """``lawbridge worker``: run the background task worker for whichever backend is configured."""
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from lawbridge.core.http import task_backend
 
 
 class Command(BaseCommand):
@@ -12,8 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Process what is queued, then exit.")
 
     def handle(self, *args, batch=False, **options):
-        backend = settings.TASKS["default"]["BACKEND"]
-        if "django_tasks_rq" in backend:
+        if task_backend() == "redis":
             call_command("rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True, burst=batch)
         else:
             call_command("db_worker", batch=batch, interval=1.0, no_startup_delay=True, verbosity=options["verbosity"])
