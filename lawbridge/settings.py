@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "ninja",
     "lawbridge.core",
     "lawbridge.accounts",
+    "lawbridge.network",
 ]
 
 MIDDLEWARE = [

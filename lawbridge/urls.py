@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("lawbridge.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("lawbridge.accounts.urls")),
+    path("network/", include("lawbridge.network.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -88,3 +88,71 @@ SEES_ALL = frozenset(
         Role.GOVERNMENT_LIAISON,
     }
 )
+
+
+# -- the network ---------------------------------------------------------------------------------------------
+
+_counter = iter(range(1, 10**9))
+
+
+def make_institution(
+    *, status: str = "verified", kind: str = "law_firm", district_code: str = "330108", admin=None, **fields
+):
+    """An institution (with its organisation) straight through the services, reviewed to ``status``."""
+    from lawbridge.network import services
+    from lawbridge.network.models import Institution
+
+    n = next(_counter)
+    applicant = admin or make_user()
+    institution = services.institution_apply(
+        actor=applicant,
+        kind=kind,
+        name=fields.pop("name", f"测试律师事务所{n}"),
+        name_en=fields.pop("name_en", f"Test Law Firm {n}"),
+        district_code=district_code,
+        licence_number=fields.pop("licence_number", f"3310{n:010d}"),
+        **fields,
+    )
+    if status != "pending":
+        Institution.objects.filter(pk=institution.pk).update(status=status)
+        institution.refresh_from_db()
+    applicant.forget_cached_roles()
+    return institution
+
+
+def make_expert(*, institution=None, status: str = "verified", expires_on=None, **fields):
+    """An expert with one practising licence, verified unless ``status`` says otherwise."""
+    from datetime import date, timedelta
+
+    from lawbridge.network import services
+    from lawbridge.network.choices import CredentialStatus, ReviewStatus
+    from lawbridge.network.models import Expert
+
+    n = next(_counter)
+    if institution is None:
+        institution = make_institution()
+    credential = {
+        "kind": "practising_licence",
+        "issuer": "浙江省司法厅",
+        "number": f"1330{n:011d}",
+        "issued_on": date(2015, 1, 1),
+        "expires_on": expires_on if expires_on is not None else date.today() + timedelta(days=365),
+    }
+    defaults = {
+        "kind": "lawyer",
+        "name": f"测试专家{n}",
+        "name_latin": f"Expert {n}",
+        "languages": [("zh", "native"), ("en", "fluent")],
+        "practice_areas": ["international-contracts"],
+        "jurisdictions": ["CN"],
+        "credentials": [credential],
+    }
+    defaults.update(fields)
+    expert = services.expert_create(actor=None, institution=institution, **defaults)
+    if status != ReviewStatus.DRAFT:
+        Expert.objects.filter(pk=expert.pk).update(status=status)
+        if status == ReviewStatus.VERIFIED:
+            expert.credentials.update(status=CredentialStatus.VERIFIED)
+        expert.refresh_from_db()
+        services.expert_refresh(expert)
+    return expert

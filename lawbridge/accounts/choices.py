@@ -23,11 +23,13 @@ class ServicePointLevel(models.TextChoices):
     CENTER = "center", _("Service center")
     SUBCENTER = "subcenter", _("District sub-center")
     WORKSTATION = "workstation", _("Workstation")
+    PARK_STATION = "park_station", _("Park station")
 
 
 class Role(models.TextChoices):
     ENTERPRISE_MEMBER = "enterprise_member", _("Enterprise member")
     ENTERPRISE_ADMIN = "enterprise_admin", _("Enterprise administrator")
+    INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
     LAWYER = "lawyer", _("Lawyer")
     MEDIATOR = "mediator", _("Mediator")
     ARBITRATOR = "arbitrator", _("Arbitrator")
@@ -63,7 +65,7 @@ SERVICE_POINT_ROLES = frozenset({Role.WORKSTATION_STAFF, Role.SUBCENTER_STAFF, R
 # Which roles an organisation of each kind can give its members.
 ROLES_BY_KIND = {
     OrganisationKind.ENTERPRISE: ENTERPRISE_ROLES,
-    OrganisationKind.INSTITUTION: PROVIDER_ROLES,
+    OrganisationKind.INSTITUTION: PROVIDER_ROLES | {Role.INSTITUTION_ADMIN},
     OrganisationKind.SERVICE_POINT: SERVICE_POINT_ROLES,
     OrganisationKind.GOVERNMENT: frozenset({Role.GOVERNMENT_LIAISON, Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
     OrganisationKind.JUDICIAL: frozenset({Role.JUDICIAL_LIAISON}),
