@@ -18,7 +18,9 @@ from ninja.security import HttpBearer, django_auth
 from lawbridge.accounts.api import router as accounts_router
 from lawbridge.accounts.middleware import TWO_FACTOR_REQUIRED
 from lawbridge.core.api import router as core_router
-from lawbridge.core.http import error_body
+from lawbridge.core.http import ApiError, error_body
+from lawbridge.network.api import router as network_router
+from lawbridge.network.api_sharing import router as sharing_router
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +116,11 @@ def on_http_error(request, exc):
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
+@api.exception_handler(ApiError)
+def on_api_error(request, exc):
+    return error(request, exc.status, exc.code, exc.message, exc.fields)
+
+
 @api.exception_handler(Exception)
 def on_unexpected_error(request, exc):
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
@@ -122,3 +129,13 @@ def on_unexpected_error(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/", accounts_router)
+
+
+def anonymous_without_credentials(request):
+    """Public endpoints: a visitor with no Authorization header passes as anonymous; a bad token is still a 401."""
+    return "Authorization" not in request.headers
+
+
+# Public directories: token or session users get their own view (staff see more); visitors the public one.
+api.add_router("/", network_router, auth=[TokenAuth(), django_auth, anonymous_without_credentials])
+api.add_router("/", sharing_router)

@@ -278,12 +278,25 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# --- Maps ----------------------------------------------------------------------
+# The service-point map draws tiles from this URL template; empty draws no tiles (the list still works).
+LAWBRIDGE_MAP_TILES = env("LAWBRIDGE_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+LAWBRIDGE_MAP_ATTRIBUTION = env("LAWBRIDGE_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
+
+def _tile_origin(template: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template.replace("{s}.", "*."))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_origin(LAWBRIDGE_MAP_TILES)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],

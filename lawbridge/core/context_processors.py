@@ -16,14 +16,35 @@ class NavItem:
     name: str
 
 
+# Entries other apps add (in their AppConfig.ready): (label, url name, permission or None, shown to visitors).
+_APP_ENTRIES: list[tuple[object, str, str | None, bool]] = []
+
+
+def register_nav(label, url_name: str, *, perm: str | None = None, public: bool = False) -> None:
+    """Add an app's page to the top navigation; ``perm`` (a rule) decides who sees it."""
+    _APP_ENTRIES.append((label, url_name, perm, public))
+
+
+def _app_items(user, *, public_only: bool) -> list[NavItem]:
+    items = []
+    for label, url_name, perm, public in _APP_ENTRIES:
+        if public_only and not public:
+            continue
+        if perm is not None and not user.has_perm(perm):
+            continue
+        items.append(NavItem(label, reverse(url_name), url_name.split(":")[-1]))
+    return items
+
+
 def navigation(user) -> list[NavItem]:
     """The top navigation: each entry is shown only to users a rule lets through."""
     items = [NavItem(_("Home"), reverse("core:home"), "home")]
     if not user.is_authenticated:
-        return items
+        return items + _app_items(user, public_only=True)
     if user.needs_two_factor and not is_mfa_enabled(user):
         return items  # every other page sends them to the two-factor set-up until it is done
     items.append(NavItem(_("Dashboard"), reverse("core:dashboard"), "dashboard"))
+    items += _app_items(user, public_only=False)
     if user.memberships.exists() or user.has_perm("accounts.view_all_organisations"):
         items.append(NavItem(_("Organisations"), reverse("accounts:organisations"), "organisations"))
     items.append(NavItem(_("Notifications"), reverse("core:notifications"), "notifications"))

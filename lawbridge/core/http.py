@@ -24,3 +24,11 @@ def task_backend() -> str:
     if "django_tasks_rq" in backend:
         return "redis"
     return backend.rsplit(".", 1)[-1]
+
+
+class ApiError(Exception):
+    """Raised by an API endpoint for a 4xx with its own error code; lawbridge/api.py turns it into the error body."""
+
+    def __init__(self, status: int, code: str, message, fields: dict | None = None):
+        super().__init__(str(message))
+        self.status, self.code, self.message, self.fields = status, code, message, fields

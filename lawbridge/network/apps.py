@@ -20,6 +20,7 @@ class NetworkConfig(AppConfig):
         from lawbridge.core.audit import describe_event, describe_payload, register
 
         from . import models, rules, tasks  # noqa: F401
+        from . import sharing_tasks  # noqa: F401
 
         register(models.ServicePoint)
         register(models.Institution, exclude=("search_text",))
@@ -48,4 +49,10 @@ class NetworkConfig(AppConfig):
             describe_event(name, label)
         describe_payload("reason", _("reason"))
         describe_payload("credential", _("credential"))
+        from lawbridge.core.context_processors import register_nav
+
+        register_nav(_("Find an expert"), "network:experts", public=True)
+        register_nav(_("Institutions"), "network:institutions", public=True)
+        register_nav(_("Service points"), "network:points", public=True)
+        register_nav(_("Verification"), "network:review", perm="network.verify_experts")
         post_migrate.connect(load_taxonomies, sender=self, dispatch_uid="network.load_taxonomies")

@@ -14,6 +14,12 @@ document.addEventListener("DOMContentLoaded", () => {
     radios.forEach((radio) => radio.addEventListener("change", sync));
     sync();
   }
+  // Directories: ticking a filter applies it.
+  document.querySelectorAll("form[data-autosubmit-form]").forEach((form) => {
+    form.querySelectorAll("input[type=checkbox]").forEach((box) => {
+      box.addEventListener("change", () => form.requestSubmit());
+    });
+  });
   document.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", () => {
