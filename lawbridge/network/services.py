@@ -115,6 +115,9 @@ def service_point_save(*, actor, organisation, services: list[str] | None = None
     _require(actor, "network.change_service_point", point if point.pk else None)
     if "languages" in fields:
         fields["languages"] = clean_languages(fields["languages"])
+    for key in ("latitude", "longitude"):
+        if fields.get(key) not in (None, ""):
+            fields[key] = Decimal(str(fields[key])).quantize(Decimal("0.000001"))
     for name, value in fields.items():
         setattr(point, name, value)
     point.full_clean()

@@ -30,8 +30,10 @@ def test_choosing_chinese_reloads_the_page_in_chinese(live_server, page, context
     expect(page.locator("#language-select")).to_have_value("zh-hans")
     # The site's own strings (header navigation, skip link, page heading) and the city data are Chinese.
     nav = page.locator(".main-nav")
-    expect(nav.get_by_role("link")).to_have_count(1)  # anonymous: the home page only
-    expect(nav.get_by_role("link")).to_have_text(CJK)
+    # Anonymous: the home page and the public directories (experts, institutions, service points).
+    expect(nav.get_by_role("link")).to_have_count(4)
+    for link in nav.get_by_role("link").all():
+        expect(link).to_have_text(CJK)
     expect(nav).not_to_contain_text("Home")
     expect(page.locator(".account-nav")).not_to_contain_text("Sign in")
     expect(page.locator(".skip-link")).to_have_text(CJK)

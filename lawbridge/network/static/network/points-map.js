@@ -6,6 +6,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!element || !data || typeof L === "undefined") return;
   const markers = JSON.parse(data.textContent);
   const map = L.map(element, { scrollWheelZoom: false });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: element.dataset.attribution }).addTo(map);
   }
@@ -23,6 +24,8 @@ document.addEventListener("DOMContentLoaded", () => {
       popup.appendChild(level);
     }
     marker.bindPopup(popup);
+    // Without tiles the names are the only landmarks: label each point.
+    if (!element.dataset.tiles) marker.bindTooltip(m.name, { direction: "right", offset: [8, -20] });
     layer.addLayer(marker);
   });
   layer.addTo(map);
