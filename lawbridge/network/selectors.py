@@ -259,7 +259,7 @@ def expert_directory(
     items = list(
         results.annotate(tier_rank=tier_rank)
         .select_related("institution__organisation", "source")
-        .prefetch_related("languages", "practice_areas")
+        .prefetch_related("languages", "practice_areas", "industries", "credentials")
         .order_by(*ordering)[start : start + page_size]
     )
 

@@ -22,3 +22,26 @@ def test_pages_do_not_grow_their_query_count_with_data(rows, django_assert_max_n
     for path in ("/dashboard/", f"/me/organisations/{organisation.slug}/", "/me/organisations/", "/notifications/"):
         with django_assert_max_num_queries(15):
             assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_network_pages_do_not_grow_their_query_count_with_data(rows, django_assert_max_num_queries):
+    from tests.factories import make_expert, make_institution
+
+    institution = make_institution()
+    experts = [
+        make_expert(institution=institution, languages=[("ja", "fluent"), ("en", "native")]) for _ in range(rows)
+    ]
+    client = Client()
+    pages = (
+        "/network/experts/",
+        "/network/experts/?language=ja&kind=lawyer",
+        "/network/institutions/",
+        f"/network/institutions/{institution.organisation.slug}/",
+        f"/network/experts/{experts[0].public_id}/",
+        "/api/v1/network/experts?language=ja",
+        "/api/v1/network/institutions",
+    )
+    for path in pages:
+        with django_assert_max_num_queries(25):
+            assert client.get(path).status_code == 200, path
