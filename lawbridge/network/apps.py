@@ -19,8 +19,7 @@ class NetworkConfig(AppConfig):
         from lawbridge.core import notifications
         from lawbridge.core.audit import describe_event, describe_payload, register
 
-        from . import models, rules, tasks  # noqa: F401
-        from . import sharing_tasks  # noqa: F401
+        from . import models, rules, sharing_tasks, tasks  # noqa: F401
 
         register(models.ServicePoint)
         register(models.Institution, exclude=("search_text",))

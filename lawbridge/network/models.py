@@ -203,6 +203,13 @@ class Peer(models.Model):
         return localized(self.city_name, language) if self.city_name else self.name
 
 
+def home_city_default() -> str:
+    """The city this instance serves (``LAWBRIDGE_CITY``'s slug)."""
+    from lawbridge.core.city import city
+
+    return city()["slug"]
+
+
 class Expert(models.Model):
     """A member of the talent pool: lawyer, arbitrator, mediator, notary, appraiser, foreign-law expert, translator."""
 
@@ -229,7 +236,7 @@ class Expert(models.Model):
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     district_code = models.CharField(_("district"), max_length=12, blank=True)
-    home_city = models.CharField(_("home city"), max_length=60, default="hangzhou")
+    home_city = models.CharField(_("home city"), max_length=60, default=home_city_default)
     practice_areas = models.ManyToManyField(Term, verbose_name=_("practice areas"), blank=True, related_name="+")
     industries = models.ManyToManyField(Term, verbose_name=_("industries"), blank=True, related_name="+")
     jurisdictions = models.JSONField(_("jurisdictions"), default=list, blank=True)

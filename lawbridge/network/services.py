@@ -644,7 +644,7 @@ def credential_expiry_sweep(*, today: date | None = None) -> dict[str, int]:
         reminded += 1
     # Experts whose standing changed since yesterday (a credential lapsed) are recomputed.
     lapsed = 0
-    for expert in Expert.objects.filter(credentials_ok=True, credentials_expire_on__lt=today, source__isnull=True):
+    for expert in Expert.objects.filter(credentials_ok=True, credentials_expire_on__lt=today):
         expert_refresh(expert, today)
         lapsed += 1
     return {"reminded": reminded, "lapsed": lapsed}
