@@ -68,6 +68,19 @@ def build_service_points(report) -> None:
             parent=parent,
             is_verified=True,
         )
+    # Park stations (Article 6: service clusters in industrial parks) report to their district's sub-center.
+    for station in data.get("park_stations", []):
+        parent = Organisation.objects.get(slug=f"{prefix}-sub-{station['district_code']}")
+        _organisation(
+            report,
+            slug=station["slug"],
+            kind=OrganisationKind.SERVICE_POINT,
+            names=station["name"],
+            district_code=station["district_code"],
+            service_point_level=ServicePointLevel.PARK_STATION,
+            parent=parent,
+            is_verified=True,
+        )
 
 
 def build(data, report) -> None:
