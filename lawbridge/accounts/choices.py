@@ -68,7 +68,7 @@ ROLES_BY_KIND = {
     OrganisationKind.INSTITUTION: PROVIDER_ROLES | {Role.INSTITUTION_ADMIN},
     OrganisationKind.SERVICE_POINT: SERVICE_POINT_ROLES,
     OrganisationKind.GOVERNMENT: frozenset({Role.GOVERNMENT_LIAISON, Role.SUPERVISOR, Role.PLATFORM_ADMIN}),
-    OrganisationKind.JUDICIAL: frozenset({Role.JUDICIAL_LIAISON}),
+    OrganisationKind.JUDICIAL: frozenset({Role.JUDICIAL_LIAISON, Role.INSTITUTION_ADMIN}),
 }
 
 # Everyone but enterprise people and individuals handles other people's cases,

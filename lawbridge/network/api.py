@@ -26,6 +26,14 @@ from .models import Expert, Institution, ServicePoint
 router = Router(tags=["network"])
 
 
+def _refuse_unknown_parameters(request, schema) -> None:
+    """A misspelt filter (``?langauge=ja``) is an error, not a silently unfiltered directory."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        message = _("Unknown filter: %(name)s") % {"name": ", ".join(unknown)}
+        raise ApiError(400, "unknown_facet", message, {name: [message] for name in unknown})
+
+
 def _directory_error(exc: selectors.DirectoryError) -> ApiError:
     return ApiError(400, exc.code, exc.message, {exc.field: [str(exc.message)]})
 
@@ -212,6 +220,7 @@ def _facets(page) -> list[dict]:
 def expert_search(request, filters: Query[ExpertFilters]):
     """Free text (names in any script, pinyin) and facets; values within a facet are alternatives, facets combine.
     Each facet lists its values with counts, taken with the other facets applied."""
+    _refuse_unknown_parameters(request, ExpertFilters)
     chosen = {
         name: getattr(filters, name)
         for name in ("kind", "practice_area", "jurisdiction", "language", "industry", "district", "city")
@@ -318,6 +327,7 @@ class InstitutionFilters(Schema):
 
 @router.get("/network/institutions", response=InstitutionDirectoryOut, summary="Search institutions")
 def institution_search(request, filters: Query[InstitutionFilters]):
+    _refuse_unknown_parameters(request, InstitutionFilters)
     chosen = {
         name: getattr(filters, name)
         for name in ("kind", "practice_area", "jurisdiction", "language", "district")

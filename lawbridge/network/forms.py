@@ -31,11 +31,15 @@ def language_choices() -> list[tuple[str, str]]:
     return sorted(((code, taxonomy.language_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the field exists, else on the form."""
+def apply_service_errors(form: forms.Form, exc: ValidationError, also: forms.Form | None = None) -> None:
+    """Put a service's ValidationError on the form: per field where the field exists (on ``also``, a second form
+    on the same page, for its own fields), else on the form."""
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
+            if also is not None and field in also.fields and field not in form.fields:
+                also.add_error(field, messages)
+            else:
+                form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
 

@@ -322,7 +322,10 @@ class Expert(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status == ReviewStatus.VERIFIED
+        """Verified, and so is the institution it belongs to (an expert of a pending firm is not listed yet)."""
+        if self.status != ReviewStatus.VERIFIED:
+            return False
+        return self.institution_id is None or self.institution.status == ReviewStatus.VERIFIED
 
     @property
     def is_at_capacity(self) -> bool:

@@ -76,7 +76,8 @@ def is_the_expert(user, expert) -> bool:
 
 @rules.predicate
 def is_published(user, obj) -> bool:
-    return obj is not None and obj.status == ReviewStatus.VERIFIED
+    """Public: verified (an expert also needs a verified institution, when it has one)."""
+    return obj is not None and bool(getattr(obj, "is_public", obj.status == ReviewStatus.VERIFIED))
 
 
 @rules.predicate

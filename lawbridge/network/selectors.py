@@ -15,7 +15,7 @@ from lawbridge.accounts.choices import Role
 from lawbridge.accounts.rules import is_network_staff, is_platform_admin, is_supervisor
 from lawbridge.core.city import district_name
 
-from . import search, taxonomy
+from . import directory, search, taxonomy
 from .choices import (
     EXPERT_FACETS,
     FACET_LABELS,
@@ -56,11 +56,17 @@ def _administered_organisation_ids(user) -> list[int]:
     )
 
 
+# A public profile: verified, and its institution (if it has one) verified too.
+PUBLISHED = Q(status=ReviewStatus.VERIFIED) & (
+    Q(institution__isnull=True) | Q(institution__status=ReviewStatus.VERIFIED)
+)
+
+
 def visible_experts(user) -> QuerySet[Expert]:
     experts = Expert.objects.all()
     if sees_everything(user):
         return experts
-    visible = Q(status=ReviewStatus.VERIFIED)
+    visible = PUBLISHED
     if user.is_authenticated and user.is_active:
         visible |= Q(user=user) | Q(institution__organisation_id__in=_administered_organisation_ids(user))
     return experts.filter(visible)
@@ -92,11 +98,11 @@ def matchable_experts() -> QuerySet[Expert]:
     taking matters. (Experts from other cities are included; the caller may exclude ``source``.)"""
     from django.db.models import F
 
-    return Expert.objects.filter(
-        status=ReviewStatus.VERIFIED,
-        credentials_ok=True,
-        open_matters__lt=F("max_matters"),
-    ).exclude(availability=Availability.UNAVAILABLE)
+    return (
+        Expert.objects.filter(PUBLISHED)
+        .filter(credentials_ok=True, open_matters__lt=F("max_matters"))
+        .exclude(availability=Availability.UNAVAILABLE)
+    )
 
 
 # -- the directory -----------------------------------------------------------------------------------------
@@ -158,7 +164,8 @@ def facet_label(facet: str, value: str, language: str | None = None) -> str:
 
 def check_paging(page, page_size) -> tuple[int, int]:
     try:
-        page, page_size = int(page or 1), int(page_size or 20)
+        page = 1 if page in (None, "") else int(page)
+        page_size = 20 if page_size in (None, "") else int(page_size)
     except (TypeError, ValueError):
         raise DirectoryError("invalid_page", _("Page and page size must be whole numbers."), "page") from None
     if page < 1 or page > MAX_PAGE:
@@ -224,58 +231,46 @@ def expert_directory(
         raise DirectoryError(exc.code, exc.message) from None
     filters = _check_filters(filters or {}, EXPERT_FACETS)
 
-    base = visible_experts(user).filter(_text_filter(tokens))
-    if not include_external:
-        base = base.filter(source__isnull=True)
-    if matchable_only:
-        base = base.filter(pk__in=matchable_experts().values("pk"))
-
-    def apply(queryset, skip: str | None = None):
-        for name, values in filters.items():
-            if name != skip:
-                queryset = queryset.filter(_facet_subquery(name, values))
-        return queryset
-
-    results = apply(base)
-    total = results.count()
-    ordering = {
-        "relevance": ["-tier_rank", "-credentials_ok", "name", "id"],
-        "name": ["name", "id"],
-        "experience": ["-years_of_practice", "name", "id"],
-        "rating": ["-rating_average", "name", "id"],
-    }.get(order)
-    if ordering is None:
+    if order not in directory.ORDERINGS:
         raise DirectoryError("invalid_order", _("Unknown order."), "order")
-    from django.db.models import Case, IntegerField, Value, When
 
-    tier_rank = Case(
-        When(tier="national_pool", then=Value(3)),
-        When(tier="provincial_pool", then=Value(2)),
-        When(tier="city_pool", then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+    index = directory.get()
+    base = _visibility_mask(index, user) & index.text_mask(tokens)
+    if not include_external:
+        base &= ~index.external
+    if matchable_only:
+        base &= index.mask_of(matchable_experts().values_list("pk", flat=True))
+    masks = {name: index.facet_mask(name, values) for name, values in filters.items()}
+
+    def narrowed(skip: str | None = None):
+        mask = base.copy()
+        for name, facet_mask in masks.items():
+            if name != skip:
+                mask &= facet_mask
+        return mask
+
+    results = narrowed()
+    total = int(results.sum())
     start = (page - 1) * page_size
-    items = list(
-        results.annotate(tier_rank=tier_rank)
+    ids = index.page(results, order, start, start + page_size)
+    # The database has the last word on what this user may see, in case the index is a moment behind.
+    rows = (
+        visible_experts(user)
+        .filter(pk__in=ids)
         .select_related("institution__organisation", "source")
         .prefetch_related("languages", "practice_areas", "industries", "credentials")
-        .order_by(*ordering)[start : start + page_size]
     )
+    by_pk = {expert.pk: expert for expert in rows}
+    items = [by_pk[pk] for pk in ids if pk in by_pk]
 
-    # Facet counts: one grouped query for the facets nobody filtered on, one per filtered facet.
-    counts: dict[str, Counter] = {}
-    unfiltered = [name for name in EXPERT_FACETS if name not in filters]
-    if unfiltered:
-        counts.update(_count(results, unfiltered))
-    for name in filters:
-        counts.update(_count(apply(base, skip=name), [name]))
+    # Facet counts: each facet is counted with every other facet's filter applied, but not its own.
     facets = []
     for name in EXPERT_FACETS:
+        counts = Counter(index.counts(name, narrowed(skip=name) if name in masks else results))
         chosen = set(filters.get(name, []))
         values = [
             FacetValue(value=value, label=facet_label(name, value), count=count, selected=value in chosen)
-            for value, count in counts.get(name, Counter()).items()
+            for value, count in counts.items()
         ]
         for value in chosen - {v.value for v in values}:
             values.append(FacetValue(value=value, label=facet_label(name, value), count=0, selected=True))
@@ -284,19 +279,23 @@ def expert_directory(
     return DirectoryPage(items=items, total=total, page=page, page_size=page_size, facets=facets)
 
 
-def _count(experts: QuerySet[Expert], names: list[str]) -> dict[str, Counter]:
-    from django.db.models import Count
+def _visibility_mask(index, user):
+    """Which indexed experts ``user`` may see: the same rule as ``visible_experts``."""
+    import numpy as np
 
-    rows = (
-        ExpertFacet.objects.filter(facet__in=names, expert__in=experts.values("pk"))
-        .values_list("facet", "value")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts: dict[str, Counter] = {name: Counter() for name in names}
-    for facet, value, n in rows:
-        counts[facet][value] = n
-    return counts
+    if sees_everything(user):
+        return np.ones(index.size, dtype=bool)
+    mask = index.verified.copy()
+    if user.is_authenticated and user.is_active:
+        institutions = list(
+            Institution.objects.filter(organisation_id__in=_administered_organisation_ids(user)).values_list(
+                "pk", flat=True
+            )
+        )
+        if institutions:
+            mask |= np.isin(index.institution, institutions)
+        mask |= index.user == user.pk
+    return mask
 
 
 def institution_directory(

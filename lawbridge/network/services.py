@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -183,7 +184,7 @@ def institution_apply(
         raise ValidationError({"licence_number": _("An institution with this licence number is already registered.")})
     organisation_kind = (
         OrganisationKind.JUDICIAL
-        if kind in (InstitutionKind.COURT_LIAISON, InstitutionKind.PROCURATORATE_LIAISON, InstitutionKind.ARBITRATION)
+        if kind in (InstitutionKind.COURT_LIAISON, InstitutionKind.PROCURATORATE_LIAISON)
         else OrganisationKind.INSTITUTION
     )
     organisation = account_services.organisation_create(
@@ -208,7 +209,7 @@ def institution_apply(
     )
     institution.service_points.set(service_points)
     institution_reindex(institution)
-    if actor is not None and organisation_kind == OrganisationKind.INSTITUTION:
+    if actor is not None:
         account_services.membership_grant(
             actor=None, user=actor, organisation=organisation, role=Role.INSTITUTION_ADMIN, notify=False
         )
@@ -634,6 +635,8 @@ def credential_expiry_sweep(*, today: date | None = None) -> dict[str, int]:
         .order_by("expires_on")
     )
     for credential in due:
+        if _renewed(credential):
+            continue
         days_left = (credential.expires_on - today).days
         stage = next((d for d in sorted(REMINDER_DAYS) if days_left <= d), None)
         if stage is None or (credential.reminded_days is not None and credential.reminded_days <= stage):
@@ -648,6 +651,14 @@ def credential_expiry_sweep(*, today: date | None = None) -> dict[str, int]:
         expert_refresh(expert, today)
         lapsed += 1
     return {"reminded": reminded, "lapsed": lapsed}
+
+
+def _renewed(credential: Credential) -> bool:
+    """A verified credential of the same kind that runs longer (or has no end) replaces this one."""
+    later = Credential.objects.filter(
+        expert_id=credential.expert_id, kind=credential.kind, status=CredentialStatus.VERIFIED
+    ).exclude(pk=credential.pk)
+    return later.filter(Q(expires_on__isnull=True) | Q(expires_on__gt=credential.expires_on)).exists()
 
 
 def _remind(credential: Credential, days_left: int) -> None:
@@ -676,7 +687,12 @@ def _remind(credential: Credential, days_left: int) -> None:
     url = reverse("network:expert", args=[expert.public_id])
     for user in recipients.values():
         with translation.override(user.language):
-            if days_left > 0:
+            if days_left == 0:
+                title = _("%(credential)s of %(name)s expires today") % {
+                    "credential": credential.get_kind_display(),
+                    "name": expert.name,
+                }
+            elif days_left > 0:
                 title = _("%(credential)s of %(name)s expires in %(days)d days") % {
                     "credential": credential.get_kind_display(),
                     "name": expert.name,

@@ -104,7 +104,7 @@ def expert_detail(request, public_id):
         "review_form": ReviewForm() if can_verify else None,
         "credential_form": CredentialForm() if user.has_perm("network.change_expert", expert) else None,
         "credentials": expert.credentials.all(),
-        "languages": expert.languages.all(),
+        "expert_languages": expert.languages.all(),
         "practice_areas": expert.practice_areas.all(),
         "industries": expert.industries.all(),
         "history": entries_for(expert)[:20] if user.has_perm("network.view_expert_private", expert) else None,
@@ -134,7 +134,7 @@ def expert_new(request, slug):
                 **form.service_kwargs(),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, also=credential_form)
         else:
             messages.success(request, _("The expert's profile is saved."))
             return redirect("network:expert", expert.public_id)

@@ -1,16 +1,16 @@
 """``lawbridge network …``: the network's command-line tools.
 
-  lawbridge network taxonomies                    reload the bilingual lists from the data files
-  lawbridge network import FILE [--dry-run]       import institutions and experts (CSV or XLSX), all or nothing
-  lawbridge network export [--format xlsx] [--out PATH] [filters]   export the directory
-  lawbridge network peer-add NAME FEED_URL --city-zh … --city-en …  register another city's feed
-  lawbridge network pull [NAME …]                 pull shared experts from other cities
-  lawbridge network sweep-credentials             send expiry reminders now (the daily task does it too)
+lawbridge network taxonomies                    reload the bilingual lists from the data files
+lawbridge network import FILE [--dry-run]       import institutions and experts (CSV or XLSX), all or nothing
+lawbridge network export [--format xlsx] [--out PATH] [filters]   export the directory
+lawbridge network peer-add NAME FEED_URL --city-zh … --city-en …  register another city's feed
+lawbridge network pull [NAME …]                 pull shared experts from other cities
+lawbridge network sweep-credentials             send expiry reminders now (the daily task does it too)
 """
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 
 class Command(BaseCommand):
@@ -24,7 +24,9 @@ class Command(BaseCommand):
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true", help="Check every row and report; change nothing.")
         imp.add_argument("--encoding", default="", help="CSV encoding (default: UTF-8, else GBK/GB18030).")
-        imp.add_argument("--kind", choices=["experts", "institutions"], default="", help="When the header is ambiguous.")
+        imp.add_argument(
+            "--kind", choices=["experts", "institutions"], default="", help="When the header is ambiguous."
+        )
         imp.add_argument("--as", dest="actor", default="", help="Email of the staff member the import is recorded for.")
         imp.add_argument("--no-progress", action="store_true")
 
@@ -48,6 +50,7 @@ class Command(BaseCommand):
 
         sub.add_parser("sweep-credentials", help="Send credential expiry reminders and recompute standing now.")
 
+    @no_translations  # the console speaks English, whatever language a request left active
     def handle(self, *args, action, **options):
         if action == "taxonomies":
             from lawbridge.network import taxonomy
