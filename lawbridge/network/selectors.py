@@ -90,7 +90,17 @@ def service_points(*, district: str = "", service: str = "", level: str = "") ->
         points = points.filter(services__code=service, services__vocabulary=Vocabulary.SERVICE_KIND)
     if level:
         points = points.filter(organisation__service_point_level=level)
-    return points.distinct()
+    from django.db.models import Case, IntegerField, Value, When
+
+    from lawbridge.accounts.choices import ServicePointLevel
+
+    # The 1+N hierarchy reads top down: the center, the district sub-centers, then workstations and park stations.
+    rank = Case(
+        *(When(organisation__service_point_level=level, then=Value(i)) for i, level in enumerate(ServicePointLevel)),
+        default=Value(99),
+        output_field=IntegerField(),
+    )
+    return points.distinct().annotate(level_rank=rank).order_by("level_rank", "organisation__district_code", "id")
 
 
 def matchable_experts() -> QuerySet[Expert]:
