@@ -38,7 +38,7 @@ class ExpertKind(models.TextChoices):
 
 
 class Tier(models.TextChoices):
-    STANDARD = "standard", _("Listed")
+    STANDARD = "standard", _("Standard listing")
     CITY_POOL = "city_pool", _("City high-level talent pool")
     PROVINCIAL_POOL = "provincial_pool", _("Provincial foreign-related talent pool")
     NATIONAL_POOL = "national_pool", _("National foreign-related talent pool")

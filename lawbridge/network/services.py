@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lawbridge.accounts import services as account_services
 from lawbridge.accounts.choices import OrganisationKind, Role
@@ -693,7 +694,11 @@ def _remind(credential: Credential, days_left: int) -> None:
                     "name": expert.name,
                 }
             elif days_left > 0:
-                title = _("%(credential)s of %(name)s expires in %(days)d days") % {
+                title = ngettext(
+                    "%(credential)s of %(name)s expires in %(days)d day",
+                    "%(credential)s of %(name)s expires in %(days)d days",
+                    days_left,
+                ) % {
                     "credential": credential.get_kind_display(),
                     "name": expert.name,
                     "days": days_left,

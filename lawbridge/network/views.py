@@ -349,7 +349,7 @@ def institution_apply(request):
                 "associations can apply. Service-point staff verify the licence before the profile is public."
             ),
             "forms": [form],
-            "submit_label": _("Apply"),
+            "submit_label": _("Submit the application"),
             "back": reverse("network:institutions"),
         },
         status=400 if request.method == "POST" else 200,
