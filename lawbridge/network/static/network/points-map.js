@@ -5,6 +5,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const data = document.getElementById("map-markers");
   if (!element || !data || typeof L === "undefined") return;
   const markers = JSON.parse(data.textContent);
+  // Leaflet guesses its icon path from its stylesheet, which fails once static files carry content hashes.
+  L.Icon.Default.mergeOptions({
+    iconUrl: element.dataset.icon,
+    iconRetinaUrl: element.dataset.icon2x,
+    shadowUrl: element.dataset.shadow,
+  });
   const map = L.map(element, { scrollWheelZoom: false });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   if (element.dataset.tiles) {
