@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def load_taxonomies(sender, using="default", **kwargs) -> None:
@@ -51,7 +52,9 @@ class NetworkConfig(AppConfig):
         from lawbridge.core.context_processors import register_nav
 
         register_nav(_("Find an expert"), "network:experts", public=True)
-        register_nav(_("Institutions"), "network:institutions", public=True)
+        register_nav(pgettext_lazy("navigation", "Institutions"), "network:institutions", public=True)
         register_nav(_("Service points"), "network:points", public=True)
         register_nav(_("Verification"), "network:review", perm="network.verify_experts")
+        register_nav(_("My institution"), "network:my_institution", perm="network.view_own_institution")
+        register_nav(_("My expert profile"), "network:my_profile", perm="network.view_own_profile")
         post_migrate.connect(load_taxonomies, sender=self, dispatch_uid="network.load_taxonomies")

@@ -107,3 +107,22 @@ rules.add_perm("network.verify_expert", is_local & may_verify)
 rules.add_perm("network.import", is_platform_admin | is_center_staff | has_any_role(Role.SUBCENTER_STAFF))
 rules.add_perm("network.export_private", is_platform_admin | is_network_staff | is_supervisor)
 rules.add_perm("network.manage_peers", is_platform_admin)
+
+
+@rules.predicate
+def has_expert_profile(user) -> bool:
+    from lawbridge.accounts.choices import PROVIDER_ROLES
+
+    from .models import Expert
+
+    if not user.is_authenticated or not (user.roles & PROVIDER_ROLES):
+        return False  # experts hold a provider role; the others are spared a query on every page
+    cached = getattr(user, "_has_expert_profile", None)  # asked on every page, for the navigation
+    if cached is None:
+        cached = user._has_expert_profile = Expert.objects.filter(user=user).exists()
+    return cached
+
+
+# Shortcuts in the navigation.
+rules.add_perm("network.view_own_profile", is_active_user & has_expert_profile)
+rules.add_perm("network.view_own_institution", is_active_user & is_institution_admin_anywhere)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lawbridge.accounts.choices import ServicePointLevel
+from lawbridge.accounts.choices import Role, ServicePointLevel
 from lawbridge.core.audit import entries_for
 from lawbridge.core.city import district_choices
 
@@ -110,6 +110,33 @@ def expert_detail(request, public_id):
         "history": entries_for(expert)[:20] if user.has_perm("network.view_expert_private", expert) else None,
     }
     return render(request, "network/expert_detail.html", context)
+
+
+@login_required
+def my_profile(request):
+    """The signed-in expert's own profile."""
+    expert = Expert.objects.filter(user=request.user).first()
+    if expert is None:
+        raise Http404
+    return redirect("network:expert", expert.public_id)
+
+
+@login_required
+def my_institution(request):
+    """The institution the signed-in user administers (the first, if several)."""
+    institution = (
+        Institution.objects.filter(
+            organisation__memberships__user=request.user,
+            organisation__memberships__role=Role.INSTITUTION_ADMIN,
+            organisation__memberships__is_active=True,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
+        .first()
+    )
+    if institution is None:
+        raise Http404
+    return redirect("network:institution", institution.organisation.slug)
 
 
 def _render_form(request, template_context: dict, status: int = 200):

@@ -80,6 +80,9 @@ TRUTH_TABLE: dict[tuple[str, str], dict[str, bool]] = {
     ("network.import", "none"): table(Role.PLATFORM_ADMIN, Role.CENTER_STAFF, Role.SUBCENTER_STAFF),
     ("network.export_private", "none"): table(*SEES_EVERYTHING),
     ("network.manage_peers", "none"): table(Role.PLATFORM_ADMIN),
+    ("network.view_own_institution", "none"): table(Role.INSTITUTION_ADMIN),
+    # Nobody here has an expert profile of their own; see test_an_expert_with_a_profile_has_the_shortcut.
+    ("network.view_own_profile", "none"): table(),
     ("network.view_service_point", "own_point"): table(*SUBJECTS),
     ("network.change_service_point", "own_point"): table(Role.PLATFORM_ADMIN, *NETWORK_STAFF),
     ("network.change_service_point", "other_point"): table(Role.PLATFORM_ADMIN, Role.CENTER_STAFF),
@@ -263,3 +266,31 @@ def test_an_inactive_user_has_no_network_rights():
         assert not staff.has_perm(perm, expert), perm
     for perm in ("network.import", "network.export_private", "network.manage_peers", "network.apply_institution"):
         assert not staff.has_perm(perm), perm
+
+
+def test_an_expert_with_a_profile_has_the_shortcut(client):
+    lawyer = make_user(Role.LAWYER)
+    expert = make_expert(user=lawyer)
+    assert lawyer.has_perm("network.view_own_profile")
+    client.force_login(lawyer)
+    response = client.get("/network/me/profile/")
+    assert response.status_code == 302 and response["Location"] == f"/network/experts/{expert.public_id}/"
+    other = make_user(Role.LAWYER)
+    client.force_login(other)
+    assert client.get("/network/me/profile/").status_code == 404
+
+
+def test_an_institution_admin_has_the_shortcut_to_their_institution(client):
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import TOTP_SECRET
+
+    admin = make_user()
+    institution = make_institution(admin=admin)
+    admin.forget_cached_roles()
+    assert admin.has_perm("network.view_own_institution")
+    TOTP.activate(admin, TOTP_SECRET)  # an institution administrator is staff: a second factor is required
+    client.force_login(admin)
+    response = client.get("/network/me/institution/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/network/institutions/{institution.organisation.slug}/"
