@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lawbridge.core",
     "lawbridge.accounts",
     "lawbridge.network",
+    "lawbridge.servicedesk",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ PATCH_LIMIT = 2_000
 _FIELDS = (
     "id", "status", "source_id", "institution_id", "user_id", "search_text",
     "tier", "credentials_ok", "name", "years_of_practice", "rating_average", "institution__status", "name_latin",
+    "open_matters", "max_matters", "availability", "median_response_hours",
 )  # fmt: skip
 
 
@@ -49,6 +50,10 @@ class DirectoryIndex:
     credentials_ok: np.ndarray
     years: np.ndarray  # NaN where unknown
     rating: np.ndarray  # NaN where none
+    open_matters: np.ndarray
+    max_matters: np.ndarray
+    available: np.ndarray  # availability is not "unavailable"
+    response_hours: np.ndarray  # median first response, NaN where not measured
     names: list[str]
     name_rank: np.ndarray  # position of the name in alphabetical order
     texts: list[str]
@@ -139,6 +144,12 @@ def _row_values(rows) -> dict[str, np.ndarray | list]:
         "names": [(r[12] or r[8] or "").casefold() for r in rows],
         "years": np.fromiter((np.nan if r[9] is None else r[9] for r in rows), dtype=float, count=size),
         "rating": np.fromiter((np.nan if r[10] is None else float(r[10]) for r in rows), dtype=float, count=size),
+        "open_matters": np.fromiter((r[13] for r in rows), dtype=np.int32, count=size),
+        "max_matters": np.fromiter((r[14] for r in rows), dtype=np.int32, count=size),
+        "available": np.fromiter((r[15] != "unavailable" for r in rows), dtype=bool, count=size),
+        "response_hours": np.fromiter(
+            (np.nan if r[16] is None else float(r[16]) for r in rows), dtype=float, count=size
+        ),
     }
 
 
@@ -213,6 +224,10 @@ def patch(index: DirectoryIndex, version: tuple) -> DirectoryIndex:
         credentials_ok=grown(index.credentials_ok, False),
         years=grown(index.years, np.nan),
         rating=grown(index.rating, np.nan),
+        open_matters=grown(index.open_matters, 0),
+        max_matters=grown(index.max_matters, 0),
+        available=grown(index.available, False),
+        response_hours=grown(index.response_hours, np.nan),
         names=index.names + [""] * grow,
         texts=index.texts + [""] * grow,
         columns={
@@ -221,7 +236,10 @@ def patch(index: DirectoryIndex, version: tuple) -> DirectoryIndex:
         },
     )
     where = _positions(new.ids, values["ids"])
-    for name in ("verified", "external", "institution", "user", "tier_rank", "credentials_ok", "years", "rating"):
+    for name in (
+        "verified", "external", "institution", "user", "tier_rank", "credentials_ok", "years", "rating",
+        "open_matters", "max_matters", "available", "response_hours",
+    ):  # fmt: skip
         getattr(new, name)[where] = values[name]
     for position, name, text in zip(where.tolist(), values["names"], values["texts"], strict=True):
         new.names[position] = name

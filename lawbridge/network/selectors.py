@@ -390,3 +390,10 @@ def expiring_credentials(*, days: int = 30):
     return Credential.objects.filter(
         is_external=False, expires_on__isnull=False, expires_on__lte=today + timedelta(days=days)
     ).select_related("expert")
+
+
+def talent_index():
+    """The directory's in-memory index (``directory.DirectoryIndex``), for the service desk's matching engine:
+    boolean facet columns and per-expert arrays (public, credentials_ok, open/max matters, available, rating,
+    response_hours, institution), current as of the last change to the expert table."""
+    return directory.get()
