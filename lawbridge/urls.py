@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("lawbridge.accounts.urls")),
     path("network/", include("lawbridge.network.urls")),
+    path("desk/", include("lawbridge.servicedesk.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

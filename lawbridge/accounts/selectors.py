@@ -82,3 +82,29 @@ def platform_figures(*, user: User) -> dict[str, object]:
         "users_by_type": by_type,
         "unverified_organisations": Organisation.objects.filter(is_verified=False).count(),
     }
+
+
+def service_center() -> Organisation:
+    """The city's central service point (the "1" of 1+N)."""
+    from .choices import OrganisationKind, ServicePointLevel
+
+    return Organisation.objects.get(kind=OrganisationKind.SERVICE_POINT, service_point_level=ServicePointLevel.CENTER)
+
+
+def service_point_for_district(district_code: str) -> Organisation:
+    """Where a request from ``district_code`` lands: that district's sub-center, else the center."""
+    from .choices import OrganisationKind, ServicePointLevel
+
+    if district_code:
+        found = (
+            Organisation.objects.filter(
+                kind=OrganisationKind.SERVICE_POINT,
+                service_point_level=ServicePointLevel.SUBCENTER,
+                district_code=district_code,
+            )
+            .order_by("id")
+            .first()
+        )
+        if found is not None:
+            return found
+    return service_center()
