@@ -367,7 +367,9 @@ def test_the_directory_takes_a_fixed_number_of_queries(django_assert_max_num_que
     institution = make_institution()
     for _n in range(25):
         make_expert(institution=institution, languages=[("ja", "fluent"), ("en", "fluent")])
-    with django_assert_max_num_queries(8):
+    # The first search after a change also (re)builds the in-memory facet index: three more queries, however many
+    # experts there are (on PostgreSQL the facet rows stream through a server-side cursor).
+    with django_assert_max_num_queries(11):
         page = directory(filters={"language": ["ja"]}, page_size=20)
         for expert in page.items:
             list(expert.languages.all())
