@@ -613,8 +613,8 @@ def offers_expire(*, now=None) -> dict[str, int]:
 @transaction.atomic
 def request_close(*, actor, request: ServiceRequest, outcome: str) -> ServiceRequest:
     """The assigned provider (or staff) closes the matter with a summary of the outcome."""
-    if not (
-        (request.assigned_expert_id and request.assigned_expert.user_id == getattr(actor, "pk", None))
+    if actor is not None and not (
+        (request.assigned_expert_id and request.assigned_expert.user_id == actor.pk)
         or actor.has_perm("servicedesk.triage_request", request)
     ):
         raise PermissionDenied(_("You may not do this."))
