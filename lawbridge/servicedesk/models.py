@@ -8,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import Need, OfferStatus, Stage, Status, Urgency
 
@@ -82,6 +83,12 @@ class ServiceRequest(models.Model):
     source_id = models.CharField(max_length=64, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     source_label = models.CharField(_("opened from"), max_length=200, blank=True)
+    # Service-level clocks (working hours, Chinese public holidays and make-up working days; see sla.py).
+    first_response_due = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolution_due = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    sla_flags = models.JSONField(default=list, blank=True, editable=False)  # warnings and breaches already raised
+    sla_escalations = models.PositiveSmallIntegerField(_("escalations by the clock"), default=0)
     # Optimistic locking: every change increments it; a change made on a stale copy is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
@@ -188,3 +195,159 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.number} → {self.expert}"
+
+
+class Message(models.Model):
+    """The conversation on a request between the requester and the assigned provider (staff may read and write)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    attachment = models.ForeignKey(
+        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("attachment")
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.body[:40]}"
+
+
+class Conference(models.Model):
+    """A case conference (会商研判): staff convene experts and government liaisons on a request."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("In progress")
+        DECIDED = "decided", _("Decided")
+        CANCELLED = "cancelled", pgettext_lazy("conference", "Cancelled")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="conferences")
+    title = models.CharField(_("subject"), max_length=200)
+    agenda = models.TextField(_("questions to settle"), blank=True)
+    scheduled_at = models.DateTimeField(_("meets at"), null=True, blank=True)
+    place = models.CharField(_("place or video link"), max_length=300, blank=True)
+    convened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    decision = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    created_at = models.DateTimeField(_("convened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("case conference")
+        verbose_name_plural = _("case conferences")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.title}"
+
+
+class ConferenceParticipant(models.Model):
+    class Answer(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conference_seats")
+    capacity = models.CharField(_("takes part as"), max_length=120, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, default=Answer.INVITED)
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "invited_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["conference", "user"], name="servicedesk_participant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.conference} · {self.user}"
+
+
+class ConferencePost(models.Model):
+    """The conference's shared thread: remarks and documents."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("remark"), blank=True)
+    file = models.FileField(_("document"), upload_to="servicedesk/conferences/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.conference}: {self.body[:40] or self.file_name}"
+
+
+class OpinionVersion(models.Model):
+    """One version of the conference's joint opinion; every save is a new version, none is overwritten."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="opinions")
+    number = models.PositiveIntegerField(_("version"))
+    text = models.TextField(_("joint opinion"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["conference", "-number"]
+        constraints = [models.UniqueConstraint(fields=["conference", "number"], name="servicedesk_opinion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.conference} v{self.number}"
+
+
+class CoordinationTask(models.Model):
+    """Follow-up work (资源协调 / 解难纾困) given to a government unit or an institution, with a due date."""
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("task", "Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", pgettext_lazy("task", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("task", "Cancelled")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="tasks")
+    assignee = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        related_name="coordination_tasks",
+    )
+    title = models.CharField(_("task"), max_length=200)
+    details = models.TextField(_("details"), blank=True)
+    due_on = models.DateField(_("due"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    public_note = models.TextField(
+        _("progress in plain words"), blank=True, help_text=_("What the requester sees about this task.")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coordination task")
+        verbose_name_plural = _("coordination tasks")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request.number}: {self.title}"
+
+
+class TaskUpdate(models.Model):
+    task = models.ForeignKey(CoordinationTask, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=CoordinationTask.State.choices)
+    note = models.TextField(_("update"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}: {self.note[:40]}"

@@ -23,6 +23,7 @@ from lawbridge.core.city import city, district_choices
 from lawbridge.core.services import notification_send
 from lawbridge.network import services as network_services
 
+from . import sla
 from .choices import NEED_STAGE, TRIAGE_STATUSES, Need, OfferStatus, Status, Urgency
 from .models import Attachment, Offer, RequestCounter, ServiceRequest
 
@@ -216,6 +217,7 @@ def request_create(
     for name, content_type, data in checked:
         _attach(request, requester, name, content_type, data)
     audit_event(obj=request, event="servicedesk.request.created", actor=requester, payload={"number": request.number})
+    sla.start_clocks(request)
     transaction.on_commit(lambda: _notify_point(request, _("New request %(number)s") % {"number": request.number}))
     return request
 
@@ -296,6 +298,7 @@ def _check_triage(actor, request, allowed=TRIAGE_STATUSES) -> None:
     _require(actor, "servicedesk.triage_request", request)
     if request.status not in allowed:
         _refuse(_("This request is %(status)s; it cannot be triaged now.") % {"status": request.get_status_display()})
+    sla.responded(request, actor=actor)  # any triage step is the first response
 
 
 @transaction.atomic

@@ -12,4 +12,12 @@ def offers_expire() -> dict:
     return services.offers_expire()
 
 
+@task()
+def sla_sweep() -> dict:
+    from . import sla
+
+    return sla.sweep()
+
+
 periodic("servicedesk.offers_expire", "*/10 * * * *", offers_expire)
+periodic("servicedesk.sla_sweep", "*/5 * * * *", sla_sweep)

@@ -14,7 +14,10 @@ def same_as_a_fresh_build(index: directory.DirectoryIndex) -> None:
     fresh = directory.build()
     assert index.version == fresh.version
     assert index.ids.tolist() == fresh.ids.tolist()
-    for name in ("verified", "external", "institution", "user", "tier_rank", "credentials_ok", "name_rank"):
+    for name in (
+        "verified", "external", "institution", "user", "tier_rank", "credentials_ok", "name_rank",
+        "open_matters", "max_matters", "available",
+    ):  # fmt: skip
         assert getattr(index, name).tolist() == getattr(fresh, name).tolist(), name
     assert np.array_equal(index.years, fresh.years, equal_nan=True)
     assert index.texts == fresh.texts and index.names == fresh.names
