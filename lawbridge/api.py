@@ -21,6 +21,7 @@ from lawbridge.core.api import router as core_router
 from lawbridge.core.http import ApiError, error_body
 from lawbridge.network.api import router as network_router
 from lawbridge.network.api_sharing import router as sharing_router
+from lawbridge.servicedesk.api import router as servicedesk_router
 
 logger = logging.getLogger(__name__)
 
@@ -139,3 +140,4 @@ def anonymous_without_credentials(request):
 # Public directories: token or session users get their own view (staff see more); visitors the public one.
 api.add_router("/", network_router, auth=[TokenAuth(), django_auth, anonymous_without_credentials])
 api.add_router("/", sharing_router)
+api.add_router("/", servicedesk_router)

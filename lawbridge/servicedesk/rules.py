@@ -75,3 +75,5 @@ rules.add_perm("servicedesk.view_queues", is_active_user & (is_platform_admin | 
 rules.add_perm("servicedesk.answer_information_request", is_active_user & is_requester)
 rules.add_perm("servicedesk.withdraw_request", is_active_user & is_requester)
 rules.add_perm("servicedesk.respond_offer", is_active_user & is_offered_expert)
+# The center's daily dispatch assigns requests from every district.
+rules.add_perm("servicedesk.dispatch", is_active_user & (is_platform_admin | is_center_staff))

@@ -36,14 +36,17 @@ def queue(*, user, point=None, status: str = "", urgency: str = "", need: str = 
         requests = requests.filter(service_point=point)
     if open_only:
         requests = requests.filter(status__in=OPEN_STATUSES)
-    counts_by_status = Counter(requests.values_list("status", flat=True))
     if need:
         requests = requests.filter(need=need)
-    if urgency:
-        requests = requests.filter(urgency=urgency)
-    counts_by_urgency = Counter(requests.values_list("urgency", flat=True))
+    # Each count is taken with the other filters applied, so it says what picking that value would show.
+    by_urgency = requests.filter(urgency=urgency) if urgency else requests
+    by_status = requests.filter(status=status) if status else requests
+    counts_by_status = Counter(by_urgency.values_list("status", flat=True))
+    counts_by_urgency = Counter(by_status.values_list("urgency", flat=True))
     if status:
         requests = requests.filter(status=status)
+    if urgency:
+        requests = requests.filter(urgency=urgency)
     return requests.order_by("-created_at", "-id"), counts_by_status, counts_by_urgency
 
 

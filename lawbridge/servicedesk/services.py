@@ -367,7 +367,9 @@ def request_merge(*, actor, request: ServiceRequest, into: ServiceRequest, expec
     _check_triage(actor, request, allowed=(Status.SUBMITTED, Status.INFO_REQUESTED, Status.ACCEPTED))
     if into.pk == request.pk or not into.is_open or into.merged_into_id:
         raise ValidationError({"into": _("Merge into another request that is still open.")})
-    if into.requester_id != request.requester_id and into.organisation_id != request.organisation_id:
+    same_requester = into.requester_id == request.requester_id
+    same_enterprise = request.organisation_id is not None and into.organisation_id == request.organisation_id
+    if not (same_requester or same_enterprise):
         raise ValidationError({"into": _("Only requests of the same requester or enterprise can be merged.")})
     before = request.status
     request = _transition(
@@ -454,6 +456,27 @@ def request_withdraw(*, actor, request: ServiceRequest, reason: str = "") -> Ser
 
 
 # -- offers ------------------------------------------------------------------------------------------------
+
+
+def matches_for(*, actor, request: ServiceRequest, limit: int = 20):
+    """Rank the talent pool for ``request`` and keep the run: who came top with which parts, and who was excluded
+    and why (conflicts of interest above all), so the record shows what staff saw when they chose."""
+    from . import matching
+    from .models import MatchRun
+
+    _require(actor, "servicedesk.match_request", request)
+    ranking = matching.rank(matching.spec_for(request), limit=limit)
+    MatchRun.objects.create(
+        request=request,
+        run_by=actor if getattr(actor, "is_authenticated", False) else None,
+        candidates=ranking.candidates,
+        exclusions=[{"expert": e.expert_id, "reason": e.reason, "detail": str(e.detail)} for e in ranking.exclusions],
+        ranking=[
+            {"expert": m.expert_id, "score": round(m.score, 4), "parts": {p.name: round(p.points, 4) for p in m.parts}}
+            for m in ranking.items
+        ],
+    )
+    return ranking
 
 
 @transaction.atomic

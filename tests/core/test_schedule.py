@@ -41,7 +41,13 @@ def test_tick_enqueues_each_firing_once():
     assert schedule.tick(now) == []  # a second scheduler at the same moment gets nothing
     assert DBTaskResult.objects.count() == len(first)
     later = datetime(2026, 11, 26, 10, 15, 1, tzinfo=SHANGHAI)
-    assert schedule.tick(later) == ["core.sweep_unsent_notification_emails"]
+    # Due between 10:00:05 and 10:15:01: the quarter-hourly mail sweep, the ten-minutely offer expiry and the
+    # five-minutely service-level sweep (each once, however many of its firings fell in the gap).
+    assert sorted(schedule.tick(later)) == [
+        "core.sweep_unsent_notification_emails",
+        "servicedesk.offers_expire",
+        "servicedesk.sla_sweep",
+    ]
     assert ScheduledRun.objects.filter(job="core.sweep_unsent_notification_emails").count() == 2
 
 
