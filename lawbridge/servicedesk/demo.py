@@ -178,3 +178,53 @@ def build(data, report) -> None:
             )
             request.refresh_from_db()
             services.request_rate(actor=requester, request=request, rating=5, comment="Fast and clear, thank you.")
+    build_collaboration(report)
+
+
+def build_collaboration(report) -> None:
+    """A case conference and a coordination task on the frozen-store request, so those pages show real work."""
+    from . import conferences, coordination
+    from .models import Conference
+
+    freeze = ServiceRequest.objects.filter(title__startswith="Amazon store frozen after").first()
+    officer = _staff("center_staff")
+    if freeze is None or officer is None or Conference.objects.filter(request=freeze).exists():
+        return
+    people = [
+        (User.objects.filter(email=email).first(), capacity)
+        for email, capacity in (
+            ("lawyer@lawbridge.example", "US litigation counsel"),
+            ("government@lawbridge.example", "Commerce bureau, foreign trade division"),
+            ("foreignlaw@lawbridge.example", "Foreign-law expert (US)"),
+        )
+    ]
+    conference = conferences.conference_convene(
+        actor=officer,
+        request=freeze,
+        title="Response to the Schedule A TRO (N.D. Ill.)",
+        agenda="1. Appear and move to dissolve or modify the asset restraint?\n2. Settlement range with the "
+        "plaintiff's counsel.\n3. Other Hangzhou sellers named in the same schedule.",
+        scheduled_at=timezone.now() + timedelta(days=1),
+        place="Center meeting room 2 / video link",
+        participants=[(user, capacity) for user, capacity in people if user is not None],
+    )
+    conferences.opinion_save(
+        actor=officer,
+        conference=conference,
+        text="Engage US counsel today; file an appearance before the preliminary-injunction hearing; ask the court "
+        "to limit the restraint to profits from the accused product. Commerce bureau to check whether other "
+        "Hangzhou sellers are named.",
+    )
+    report.count("case conferences", True)
+    commerce = Organisation.objects.filter(slug="demo-commerce-bureau").first()
+    if commerce is not None:
+        coordination.task_assign(
+            actor=officer,
+            request=freeze,
+            assignee=commerce,
+            title="Find other Hangzhou sellers in the same Schedule A",
+            details="Cross-check the defendant store list with the cross-border e-commerce registry.",
+            due_on=timezone.localdate() + timedelta(days=3),
+            public_note="The commerce bureau is checking whether other local sellers are affected.",
+        )
+        report.count("coordination tasks", True)

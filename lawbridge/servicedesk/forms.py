@@ -97,7 +97,9 @@ def service_points():
 
 
 class IntakeForm(forms.Form):
-    need = forms.ChoiceField(label=_("What do you need?"), choices=Need.choices, widget=forms.RadioSelect)
+    need = forms.ChoiceField(
+        label=_("What do you need?"), choices=Need.choices, widget=forms.RadioSelect, label_suffix=""
+    )
     title = forms.CharField(
         label=_("In one line"), max_length=200, help_text=_("For example: Goods held by customs in Hamburg.")
     )
@@ -110,7 +112,11 @@ class IntakeForm(forms.Form):
     )
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     urgency = forms.ChoiceField(
-        label=_("How urgent is it?"), choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+        label=_("How urgent is it?"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        widget=forms.RadioSelect,
+        label_suffix="",
     )
     amount = forms.DecimalField(
         label=_("Amount at stake"), min_value=0, max_digits=16, decimal_places=2, required=False
@@ -180,7 +186,9 @@ class AcceptForm(VersionForm):
 
 
 class AskForm(VersionForm):
-    question = forms.CharField(label=_("What is missing?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    question = forms.CharField(
+        label=_("What is missing?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, label_suffix=""
+    )
 
 
 class MergeForm(VersionForm):
@@ -206,7 +214,7 @@ class WithdrawForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label=_("How was the service?"), coerce=int, widget=forms.RadioSelect,
+        label=_("How was the service?"), coerce=int, widget=forms.RadioSelect, label_suffix="",
         choices=[(n, str(n)) for n in range(1, 6)],
     )  # fmt: skip
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -219,7 +227,9 @@ class CloseForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    reason = forms.CharField(
+        label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000, label_suffix=""
+    )
 
 
 class OffersForm(forms.Form):

@@ -20,6 +20,11 @@ def test_the_demo_has_requests_in_every_state_and_is_idempotent():
     assert ServiceRequest.objects.get(status=Status.CLOSED).rating == 5
     numbers = sorted(ServiceRequest.objects.values_list("number", flat=True))
     assert len(set(numbers)) == len(numbers) and all(n.startswith("HZ-") for n in numbers)
+    from lawbridge.servicedesk.models import Conference, CoordinationTask
+
+    conference = Conference.objects.get()
+    assert conference.participants.count() == 3 and conference.opinions.count() == 1
+    assert CoordinationTask.objects.get().assignee.slug == "demo-commerce-bureau"
     count = ServiceRequest.objects.count()
     build()
     assert ServiceRequest.objects.count() == count
