@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lawbridge.core.audit import entries_for
 from lawbridge.network.forms import apply_service_errors
@@ -82,7 +82,7 @@ class OpinionForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 4}))
+    decision = forms.CharField(label=pgettext_lazy("conference", "Decision"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class CancelForm(forms.Form):

@@ -92,7 +92,7 @@ def test_foreigner_files_staff_triage_in_chinese_offer_accept_close_rate(subcent
     queue = page(staff.get("/desk/queue/"))
     assert request.number in queue and "日本" in queue  # the country in the staff's language
     text = page(staff.get(detail_url(request)))
-    assert "日本" in text and "接受" in text  # Chinese labels
+    assert "日本" in text and "受理" in text and "分办" in text  # Chinese labels: accept (triage), triage
     response = staff.post(f"{detail_url(request)}accept/", {"version": request.version})
     assert response.status_code == 302
     request.refresh_from_db()
