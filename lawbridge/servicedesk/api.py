@@ -415,7 +415,8 @@ def request_matches(request, number: str, limit: int = 20):
                 "detail": str(e.detail),
             }
             for e in ranking.exclusions
-            if e.expert_id in experts
+            # Who was left out and why (e.g. whom a firm acts for) is for staff, not a self-service requester.
+            if e.expert_id in experts and request.user.has_perm("servicedesk.triage_request", sr)
         ],
     }
 

@@ -146,6 +146,11 @@ class IntakeForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("For"), queryset=Organisation.objects.none(), required=False, empty_label=_("Myself")
     )
+    self_service = forms.BooleanField(
+        label=_("I would like to choose the provider myself from the matched list"),
+        required=False,
+        help_text=_("Staff still check the request first; then you see the ranked providers and send the offers."),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -62,6 +62,11 @@ class ServiceRequest(models.Model):
         related_name="handled_requests",
     )
     escalated = models.BooleanField(_("escalated to the center"), default=False)
+    self_service = models.BooleanField(
+        _("the requester chooses the provider"),
+        default=False,
+        help_text=_("Once staff accept the request, the requester sees the matched providers and sends the offers."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     status_reason = models.TextField(_("reason"), blank=True)
     merged_into = models.ForeignKey(

@@ -59,6 +59,12 @@ def is_offered_expert(user, offer) -> bool:
     return offer is not None and user.is_authenticated and offer.expert.user_id == user.pk
 
 
+@rules.predicate
+def chooses_own_provider(user, request) -> bool:
+    """A self-service request: its requester picks from the matched providers once staff accepted it."""
+    return bool(request is not None and request.self_service and request.requester_id == user.pk)
+
+
 handles = is_active_user & (
     is_platform_admin | is_center_staff | (is_network_staff & (works_at_holding_point | serves_its_district))
 )
@@ -70,7 +76,7 @@ rules.add_perm(
     & (is_requester | administers_requesting_enterprise | handles | is_offered_or_assigned | is_supervisor),
 )
 rules.add_perm("servicedesk.triage_request", handles)
-rules.add_perm("servicedesk.match_request", handles)
+rules.add_perm("servicedesk.match_request", handles | (is_active_user & chooses_own_provider))
 rules.add_perm("servicedesk.view_queues", is_active_user & (is_platform_admin | is_network_staff | is_supervisor))
 rules.add_perm("servicedesk.answer_information_request", is_active_user & is_requester)
 rules.add_perm("servicedesk.withdraw_request", is_active_user & is_requester)

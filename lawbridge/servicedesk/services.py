@@ -166,6 +166,7 @@ def request_create(
     attachments: list[tuple[str, bytes]] = (),
     source=None,
     source_label: str = "",
+    self_service: bool = False,
 ) -> ServiceRequest:
     """File a request. It lands at the requester's district sub-center (or the point they pick, or the center)."""
     _require(requester, "servicedesk.create_request")
@@ -205,6 +206,7 @@ def request_create(
         currency=(currency or "CNY").upper(),
         service_point=point,
         source_label=source_label[:200],
+        self_service=bool(self_service),
         **fields,
     )
     if source is not None:

@@ -174,6 +174,7 @@ def _render_detail(request, sr: ServiceRequest, bound: dict | None = None, statu
             refer_form=bound.get("refer") or ReasonForm(initial=version, prefix="refer"),
             at_center=sr.service_point.service_point_level == "center",
         )
+    context["can_see_exclusions"] = user.has_perm("servicedesk.triage_request", sr)  # staff, not self-service
     if can_match and sr.status in (Status.ACCEPTED, Status.OFFERED):
         table = _match_table(sr, request.user)
         context["matches"] = table

@@ -75,3 +75,28 @@ def test_each_ranking_shown_to_staff_is_kept_with_its_exclusions(setting):
     assert run.run_by == officer and run.candidates == ranking.candidates
     assert [row["expert"] for row in run.ranking] == [m.expert_id for m in ranking.items]
     assert set(run.ranking[0]["parts"]) == {p.name for p in ranking.items[0].parts}
+
+
+def test_a_self_service_requester_chooses_the_provider_after_staff_accept(setting, client):
+    officer, _requests, a, b = setting
+    requester = make_user(None, language="en")
+    request = services.request_create(
+        requester=requester, title="Contract in Germany", description="…", need="contract_review",
+        countries=["DE"], languages=["de"], service_point=officer.memberships.get().organisation, self_service=True,
+    )  # fmt: skip
+    assert requester.has_perm("servicedesk.match_request", request)  # the rule; the list waits for acceptance
+    client.force_login(requester)
+    page = client.get(f"/desk/requests/{request.number}/").content.decode()
+    assert "match-table" not in page  # not before staff accept it
+    request = services.request_accept(actor=officer, request=request)
+    page = client.get(f"/desk/requests/{request.number}/").content.decode()
+    assert "match-table" in page and "Left out" not in page  # the ranked list, without staff-only exclusions
+    (offer,) = services.offers_send(actor=requester, request=request, experts=[b])
+    assert offer.sent_by == requester
+    other = make_user(None)
+    assert not other.has_perm("servicedesk.match_request", request)
+    ordinary = services.request_create(
+        requester=requester, title="Staff choose", description="…", need="contract_review", countries=["DE"],
+        service_point=officer.memberships.get().organisation,
+    )  # fmt: skip
+    assert not requester.has_perm("servicedesk.match_request", ordinary)
