@@ -100,3 +100,26 @@ def test_a_self_service_requester_chooses_the_provider_after_staff_accept(settin
         service_point=officer.memberships.get().organisation,
     )  # fmt: skip
     assert not requester.has_perm("servicedesk.match_request", ordinary)
+
+
+def test_expired_offers_are_rematched_to_the_next_provider(setting):
+    import time_machine
+
+    officer, (german, _japanese), a, b = setting
+    (offer,) = services.offers_send(actor=officer, request=german, experts=[a])
+    from datetime import timedelta
+
+    later = offer.expires_at + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert services.offers_expire() == {"expired": 1, "rematched": 1}
+        assert services.offers_expire() == {"expired": 0, "rematched": 0}  # once
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.EXPIRED
+    (fresh,) = german.offers.filter(status=OfferStatus.SENT)
+    assert fresh.expert == b  # the next best, not the one who let it lapse
+    german.refresh_from_db()
+    assert german.status == Status.OFFERED
+    with time_machine.travel(fresh.expires_at + timedelta(minutes=1), tick=False):
+        assert services.offers_expire() == {"expired": 1, "rematched": 0}  # nobody left: back to staff
+    german.refresh_from_db()
+    assert german.status == Status.ACCEPTED
