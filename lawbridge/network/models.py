@@ -310,6 +310,11 @@ class Expert(models.Model):
     def __str__(self) -> str:
         return self.display_name()
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("network:expert", args=[self.public_id])
+
     def display_name(self, language: str | None = None) -> str:
         language = language or get_language() or ""
         if not language.startswith("zh") and self.name_latin and self.name_latin != self.name:
