@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lawbridge.accounts",
     "lawbridge.network",
     "lawbridge.servicedesk",
+    "lawbridge.delivery",
 ]
 
 MIDDLEWARE = [
