@@ -19,6 +19,7 @@ from lawbridge.accounts.api import router as accounts_router
 from lawbridge.accounts.middleware import TWO_FACTOR_REQUIRED
 from lawbridge.core.api import router as core_router
 from lawbridge.core.http import ApiError, error_body
+from lawbridge.delivery.api import router as delivery_router
 from lawbridge.network.api import router as network_router
 from lawbridge.network.api_sharing import router as sharing_router
 from lawbridge.servicedesk.api import router as servicedesk_router
@@ -141,3 +142,4 @@ def anonymous_without_credentials(request):
 api.add_router("/", network_router, auth=[TokenAuth(), django_auth, anonymous_without_credentials])
 api.add_router("/", sharing_router)
 api.add_router("/", servicedesk_router)
+api.add_router("/", delivery_router)

@@ -41,10 +41,12 @@ def test_tick_enqueues_each_firing_once():
     assert schedule.tick(now) == []  # a second scheduler at the same moment gets nothing
     assert DBTaskResult.objects.count() == len(first)
     later = datetime(2026, 11, 26, 10, 15, 1, tzinfo=SHANGHAI)
-    # Due between 10:00:05 and 10:15:01: the quarter-hourly mail sweep, the ten-minutely offer expiry and the
-    # five-minutely service-level sweep (each once, however many of its firings fell in the gap).
+    # Due between 10:00:05 and 10:15:01: the quarter-hourly mail sweep, the five-minutely log checkpoint, the
+    # ten-minutely offer expiry and the five-minutely service-level sweep (each once, however many firings fell
+    # in the gap).
     assert sorted(schedule.tick(later)) == [
         "core.sweep_unsent_notification_emails",
+        "delivery.log_checkpoint",
         "servicedesk.offers_expire",
         "servicedesk.sla_sweep",
     ]
