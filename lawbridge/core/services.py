@@ -98,3 +98,13 @@ def unsent_notification_ids(*, older_than: timedelta = timedelta(minutes=10)) ->
             "pk", flat=True
         )[:500]
     )
+
+
+def require_perm(actor, perm: str, obj=None) -> None:
+    """Refuse unless ``actor`` holds ``perm`` (a rule) on ``obj``. ``actor`` None is the platform itself
+    (demo data, periodic tasks, imports from the command line), which the services trust."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -20,7 +20,7 @@ from lawbridge.accounts import services as account_services
 from lawbridge.accounts.choices import OrganisationKind, Role
 from lawbridge.core.audit import audit_event
 from lawbridge.core.city import district_choices
-from lawbridge.core.services import notification_send
+from lawbridge.core.services import notification_send, require_perm
 
 from . import search, taxonomy
 from .choices import (
@@ -38,9 +38,7 @@ from .models import Credential, Expert, ExpertFacet, ExpertLanguage, Institution
 REMINDER_DAYS = (30, 7, 0)
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+_require = require_perm  # one rule check for every service: actor None is the platform itself
 
 
 # -- checking values ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from lawbridge.accounts.choices import STAFF_ROLES
 from lawbridge.core.audit import audit_event
-from lawbridge.core.services import notification_send
+from lawbridge.core.services import notification_send, require_perm
 
 from .models import Conference, ConferenceParticipant, ConferencePost, OpinionVersion, ServiceRequest
 from .services import IllegalTransition, check_attachment
@@ -31,9 +31,7 @@ NOTIFICATION_KIND = "servicedesk.request"
 MAX_PARTICIPANTS = 30
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+_require = require_perm  # one rule check for every service: actor None is the platform itself
 
 
 def _require_open(conference: Conference) -> None:

@@ -9,7 +9,7 @@ here together; access is decided by the rules in ``rules_collab``.
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from lawbridge.accounts.choices import OrganisationKind
 from lawbridge.core.audit import audit_event
-from lawbridge.core.services import notification_send
+from lawbridge.core.services import notification_send, require_perm
 
 from .models import CoordinationTask, ServiceRequest, TaskUpdate
 from .services import IllegalTransition
@@ -43,9 +43,7 @@ PLAIN_STATE = {
 }
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+_require = require_perm  # one rule check for every service: actor None is the platform itself
 
 
 def task_url(task: CoordinationTask) -> str:

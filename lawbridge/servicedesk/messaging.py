@@ -2,7 +2,7 @@
 read and write too. A document sent with a message becomes one of the request's attachments (checked by content,
 SHA-256 kept) and downloads through the request's permission-checked attachment page."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lawbridge.core.audit import audit_event
-from lawbridge.core.services import notification_send
+from lawbridge.core.services import notification_send, require_perm
 
 from . import services
 from .choices import Status
@@ -22,9 +22,7 @@ MAX_MESSAGE_CHARS = 10_000
 SILENT_STATUSES = (Status.MERGED, Status.WITHDRAWN, Status.REFERRED_OUT)
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+_require = require_perm  # one rule check for every service: actor None is the platform itself
 
 
 def _recipients(request: ServiceRequest, author) -> list:

@@ -20,7 +20,7 @@ from lawbridge.accounts import selectors as account_selectors
 from lawbridge.accounts.choices import OrganisationKind, ServicePointLevel
 from lawbridge.core.audit import audit_event
 from lawbridge.core.city import city, district_choices
-from lawbridge.core.services import notification_send
+from lawbridge.core.services import notification_send, require_perm
 from lawbridge.network import services as network_services
 
 from . import sla
@@ -53,9 +53,7 @@ class IllegalTransition(ValidationError):
     pass
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+_require = require_perm  # one rule check for every service: actor None is the platform itself
 
 
 def _refuse(message) -> None:
