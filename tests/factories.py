@@ -156,3 +156,27 @@ def make_expert(*, institution=None, status: str = "verified", expires_on=None, 
         expert.refresh_from_db()
         services.expert_refresh(expert)
     return expert
+
+
+def signed_in(user):
+    """A test client signed in as ``user``. Staff roles already have a TOTP authenticator from make_user, so the
+    two-factor gate lets them through."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def service_point(level: str, *, district_code: str = "", parent=None, **fields):
+    """A 1+N service point (an organisation of kind service_point) at ``level``."""
+    from lawbridge.accounts.choices import OrganisationKind
+
+    return OrganisationFactory(
+        kind=OrganisationKind.SERVICE_POINT,
+        service_point_level=level,
+        district_code=district_code,
+        parent=parent,
+        uscc="",
+        **fields,
+    )

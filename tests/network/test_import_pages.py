@@ -3,11 +3,10 @@ backend running tasks at once."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from lawbridge.accounts.choices import Role
 from lawbridge.network.models import Expert, ImportJob
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from tests.network.test_import import expert_row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +16,6 @@ pytestmark = pytest.mark.django_db
 def _immediate_tasks_and_media(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(client, path, **data):

@@ -18,18 +18,11 @@ from lawbridge.core.models import Notification
 from lawbridge.network import services
 from lawbridge.network.choices import ReviewStatus
 from lawbridge.network.models import Expert, Institution
-from tests.factories import TOTP_SECRET, OrganisationFactory, make_expert, make_institution, make_user
+from tests.factories import TOTP_SECRET, OrganisationFactory, make_expert, make_institution, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 
 EXPERTS = "/network/experts/"
-
-
-def signed_in(user) -> Client:
-    """A client signed in as ``user``; staff roles already have a TOTP authenticator from make_user."""
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def visitor(language: str = "en") -> Client:

@@ -4,14 +4,13 @@ decision and what can no longer change after it."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from lawbridge.accounts.choices import OrganisationKind, Role, ServicePointLevel
 from lawbridge.core.models import Notification
 from lawbridge.servicedesk import conferences, services
 from lawbridge.servicedesk.models import Conference
 from lawbridge.servicedesk.services import IllegalTransition
-from tests.factories import OrganisationFactory, make_user
+from tests.factories import OrganisationFactory, make_user, service_point, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -23,25 +22,11 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def desk():
     """A request at a district sub-center, its officer, two government liaisons and an expert."""
-    center = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT, service_point_level=ServicePointLevel.CENTER, uscc=""
-    )
-    sub = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT,
-        service_point_level=ServicePointLevel.SUBCENTER,
-        district_code="330108",
-        parent=center,
-        uscc="",
-    )
+    center = service_point(ServicePointLevel.CENTER)
+    sub = service_point(ServicePointLevel.SUBCENTER, district_code="330108", parent=center)
     requester = make_user(None)
     request = services.request_create(
         requester=requester,

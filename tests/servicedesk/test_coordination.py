@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.loader import render_to_string
-from django.test import Client
 from django.utils import timezone
 
 from lawbridge.accounts.choices import OrganisationKind, Role, ServicePointLevel
@@ -14,7 +13,7 @@ from lawbridge.core.models import Notification
 from lawbridge.servicedesk import coordination, services
 from lawbridge.servicedesk.models import CoordinationTask
 from lawbridge.servicedesk.services import IllegalTransition
-from tests.factories import OrganisationFactory, make_user
+from tests.factories import OrganisationFactory, make_user, service_point, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,24 +21,10 @@ INTERNAL = "Called the port authority; the officer wants the bill of lading (int
 PUBLIC = "The commerce bureau has contacted customs about your goods."
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def desk():
-    center = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT, service_point_level=ServicePointLevel.CENTER, uscc=""
-    )
-    sub = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT,
-        service_point_level=ServicePointLevel.SUBCENTER,
-        district_code="330108",
-        parent=center,
-        uscc="",
-    )
+    center = service_point(ServicePointLevel.CENTER)
+    sub = service_point(ServicePointLevel.SUBCENTER, district_code="330108", parent=center)
     requester = make_user(None)
     request = services.request_create(
         requester=requester,

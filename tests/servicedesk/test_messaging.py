@@ -4,13 +4,12 @@ attachments checked by content, and nobody else reading or writing."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from lawbridge.accounts.choices import OrganisationKind, Role, ServicePointLevel
+from lawbridge.accounts.choices import Role, ServicePointLevel
 from lawbridge.core.models import Notification
 from lawbridge.servicedesk import messaging, services
 from lawbridge.servicedesk.models import Message
-from tests.factories import OrganisationFactory, make_expert, make_user
+from tests.factories import make_expert, make_user, service_point, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +21,11 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def matter():
     """A request assigned to a provider."""
-    center = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT, service_point_level=ServicePointLevel.CENTER, uscc=""
-    )
-    sub = OrganisationFactory(
-        kind=OrganisationKind.SERVICE_POINT,
-        service_point_level=ServicePointLevel.SUBCENTER,
-        district_code="330108",
-        parent=center,
-        uscc="",
-    )
+    center = service_point(ServicePointLevel.CENTER)
+    sub = service_point(ServicePointLevel.SUBCENTER, district_code="330108", parent=center)
     requester = make_user(None)
     request = services.request_create(
         requester=requester,

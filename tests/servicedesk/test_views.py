@@ -14,7 +14,7 @@ from lawbridge.accounts.choices import Role
 from lawbridge.servicedesk import services
 from lawbridge.servicedesk.choices import OfferStatus, Status
 from lawbridge.servicedesk.models import Offer, ServiceRequest
-from tests.factories import make_user
+from tests.factories import make_user, signed_in
 from tests.servicedesk import test_services as shared
 from tests.servicedesk.test_services import EXE, PDF, file_request, qualified_expert
 
@@ -28,13 +28,6 @@ person = shared.person
 subcenter = shared.subcenter
 
 NEW = "/desk/requests/new/"
-
-
-def signed_in(user) -> Client:
-    """Staff roles already have a TOTP authenticator from make_user, so the two-factor gate lets them through."""
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 def page(response) -> str:
