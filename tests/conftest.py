@@ -6,6 +6,15 @@ from tests.factories import OrganisationFactory, make_user
 
 
 @pytest.fixture(autouse=True)
+def _log_keys_in_tmp(settings, tmp_path, monkeypatch):
+    """The transparency log's signing keys of each test live in its own directory (never in the project's var/),
+    and no key or origin comes from the environment."""
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("LAWBRIDGE_LOG_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("LAWBRIDGE_LOG_ORIGIN", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _reset_language_and_cache():
     translation.activate("en")
     cache.clear()
