@@ -142,3 +142,13 @@ def entries(request, start: int = Query(..., le=_BIG), end: int = Query(..., le=
             for e in rows
         ],
     }
+
+
+@router.get("/delivery/log/receipt", auth=None, response=dict, summary="Receipt of one entry, for offline checking")
+def receipt(request, index: int = Query(..., le=_BIG)):
+    """Everything needed to check entry ``index`` offline: the entry, its inclusion proof, the signed checkpoint the
+    proof leads to and the key that signed it (check it with ``lawbridge delivery verify``; better, against the
+    verifier key fetched separately)."""
+    from . import receipts
+
+    return _call(receipts.export, index)
