@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from lawbridge.accounts import selectors as account_selectors
 from lawbridge.accounts.choices import AccountType, OrganisationKind
 
+from . import dashboard as dashboard_panels
 from . import selectors, services
 from .city import city, localized
 
@@ -46,6 +47,7 @@ def dashboard(request):
             "awaiting_verification": account_selectors.organisations_awaiting_verification(user=user)[:10],
             "recent_notifications": selectors.notification_list(user=user, unread_only=True)[:5],
             "figures": figures,
+            "panels": dashboard_panels.panels_for(user),
             "roles": sorted(user.roles),
         },
     )

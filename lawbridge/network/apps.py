@@ -49,7 +49,12 @@ class NetworkConfig(AppConfig):
             describe_event(name, label)
         describe_payload("reason", _("reason"))
         describe_payload("credential", _("credential"))
+        from lawbridge.core import dashboard
         from lawbridge.core.context_processors import register_nav
+
+        from . import panels
+
+        dashboard.register(panels.panels)
 
         register_nav(_("Find an expert"), "network:experts", public=True)
         register_nav(pgettext_lazy("navigation", "Institutions"), "network:institutions", public=True)

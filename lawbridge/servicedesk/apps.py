@@ -57,7 +57,12 @@ class ServicedeskConfig(AppConfig):
         describe_payload("expert", _("provider"))
         describe_payload("rating", _("rating"))
 
+        from lawbridge.core import dashboard
         from lawbridge.core.context_processors import register_nav
+
+        from . import panels
+
+        dashboard.register(panels.panels)
 
         register_nav(_("Get help"), "servicedesk:new", perm="servicedesk.create_request")
         register_nav(_("My requests"), "servicedesk:mine", perm="servicedesk.create_request")

@@ -218,7 +218,8 @@ def request_create(
         _attach(request, requester, name, content_type, data)
     audit_event(obj=request, event="servicedesk.request.created", actor=requester, payload={"number": request.number})
     sla.start_clocks(request)
-    transaction.on_commit(lambda: _notify_point(request, _("New request %(number)s") % {"number": request.number}))
+    filed_at = request.service_point_id
+    transaction.on_commit(lambda: _notify_point(request, filed_at))
     return request
 
 
@@ -251,11 +252,11 @@ def attachment_add(*, actor, request: ServiceRequest, name: str, data: bytes) ->
 # -- notifications -----------------------------------------------------------------------------------------
 
 
-def _point_staff(request: ServiceRequest):
+def _point_staff(request: ServiceRequest, point_id: int | None = None):
     from lawbridge.accounts.models import User
 
     return User.objects.filter(
-        memberships__organisation=request.service_point, memberships__is_active=True, is_active=True
+        memberships__organisation_id=point_id or request.service_point_id, memberships__is_active=True, is_active=True
     ).distinct()
 
 
@@ -267,10 +268,12 @@ def _notify(users, title_fn, url: str, body_fn=lambda: "") -> None:
             )
 
 
-def _notify_point(request: ServiceRequest, _title_unused=None) -> None:
+def _notify_point(request: ServiceRequest, point_id: int | None = None) -> None:
+    """Tell the staff of the point holding the request (or of ``point_id``: the point it was filed at, when the
+    message is sent after the transaction and the request may have moved on since)."""
     url = reverse("servicedesk:request", args=[request.number])
     _notify(
-        _point_staff(request),
+        _point_staff(request, point_id),
         lambda: _("New request %(number)s: %(title)s") % {"number": request.number, "title": request.title},
         url,
     )

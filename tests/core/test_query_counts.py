@@ -19,8 +19,11 @@ def test_pages_do_not_grow_their_query_count_with_data(rows, django_assert_max_n
         notification_send(user=staff, kind="core.announcement", title=f"notice {i}")
     client = Client()
     client.force_login(staff)
-    for path in ("/dashboard/", f"/me/organisations/{organisation.slug}/", "/me/organisations/", "/notifications/"):
-        with django_assert_max_num_queries(15):
+    # The dashboard also draws each app's figures (a few grouped counts each), so it has a larger fixed budget.
+    budgets = {"/dashboard/": 22, f"/me/organisations/{organisation.slug}/": 15, "/me/organisations/": 15,
+               "/notifications/": 15}  # fmt: skip
+    for path, budget in budgets.items():
+        with django_assert_max_num_queries(budget):
             assert client.get(path).status_code == 200
 
 

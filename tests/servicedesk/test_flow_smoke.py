@@ -41,3 +41,21 @@ def test_file_accept_offer_accept_close_rate():
     request = services.request_rate(actor=person, request=request, rating=5)
     expert.refresh_from_db()
     assert expert.rating_count == 1 and expert.matters_handled == 1 and expert.open_matters == 0
+
+
+def test_the_new_request_notice_goes_to_the_point_it_was_filed_at(django_capture_on_commit_callbacks):
+    from lawbridge.core.models import Notification
+    from tests.factories import service_point
+
+    center = service_point(ServicePointLevel.CENTER)
+    sub = service_point(ServicePointLevel.SUBCENTER, district_code="330108", parent=center)
+    sub_officer = make_user("subcenter_staff", organisation=sub)
+    center_officer = make_user("center_staff", organisation=center)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.request_create(
+            requester=make_user(None), title="Help", description="…", need="mediation", countries=["VN"],
+            district_code="330108",
+        )  # fmt: skip
+        services.request_escalate(actor=sub_officer, request=request, reason="Too big for the district")
+    assert Notification.objects.filter(user=sub_officer, title__startswith="New request").count() == 1
+    assert Notification.objects.filter(user=center_officer).count() == 1  # the escalation, not a second "new"
