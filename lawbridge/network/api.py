@@ -203,6 +203,18 @@ class ExpertFilters(Schema):
     page_size: int = 20
 
 
+def _directory_out(page, items: list) -> dict:
+    """A directory page as the API answers it: counts, paging, facets with their counts, and the items."""
+    return {
+        "count": page.total,
+        "page": page.page,
+        "page_size": page.page_size,
+        "pages": page.pages,
+        "facets": _facets(page),
+        "items": items,
+    }
+
+
 def _facets(page) -> list[dict]:
     return [
         {
@@ -238,14 +250,7 @@ def expert_search(request, filters: Query[ExpertFilters]):
         )
     except selectors.DirectoryError as exc:
         raise _directory_error(exc) from None
-    return {
-        "count": page.total,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": page.pages,
-        "facets": _facets(page),
-        "items": [ExpertOut.from_expert(e, request.user) for e in page.items],
-    }
+    return _directory_out(page, [ExpertOut.from_expert(e, request.user) for e in page.items])
 
 
 @router.get("/network/experts/{uuid:public_id}", response=ExpertOut, summary="One expert")
@@ -339,14 +344,7 @@ def institution_search(request, filters: Query[InstitutionFilters]):
         )
     except selectors.DirectoryError as exc:
         raise _directory_error(exc) from None
-    return {
-        "count": page.total,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": page.pages,
-        "facets": _facets(page),
-        "items": [InstitutionOut.from_institution(i, request.user) for i in page.items],
-    }
+    return _directory_out(page, [InstitutionOut.from_institution(i, request.user) for i in page.items])
 
 
 @router.get("/network/institutions/{slug}", response=InstitutionOut, summary="One institution")

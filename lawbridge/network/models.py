@@ -72,6 +72,25 @@ class ContactMixin(models.Model):
         return localized({k: v for k, v in {"zh-hans": self.address_zh, "en": self.address_en}.items() if v}, language)
 
 
+class ReviewMixin(models.Model):
+    """Verification by service-point staff: a draft, then waiting, then verified or rejected with a reason."""
+
+    status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class ServicePoint(ContactMixin):
     """The profile of a 1+N service point: where it is, when it is open, what it offers and in which languages."""
 
@@ -111,7 +130,7 @@ class ServicePoint(ContactMixin):
         return self.organisation.display_name(language)
 
 
-class Institution(ContactMixin):
+class Institution(ReviewMixin, ContactMixin):
     """The profile of a legal service institution: law firm, arbitration commission, notary office and the like."""
 
     organisation = models.OneToOneField(
@@ -137,17 +156,6 @@ class Institution(ContactMixin):
         _("partner firms abroad"), default=list, blank=True, help_text=_('A list of {"name": "…", "country": "DE"}.')
     )
     description = models.JSONField(_("description"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -210,7 +218,7 @@ def home_city_default() -> str:
     return city()["slug"]
 
 
-class Expert(models.Model):
+class Expert(ReviewMixin, models.Model):
     """A member of the talent pool: lawyer, arbitrator, mediator, notary, appraiser, foreign-law expert, translator."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
@@ -256,17 +264,6 @@ class Expert(models.Model):
         _("shared with Delta cities"), default=False, help_text=_("Published in the feed other cities pull.")
     )
     was_shared = models.BooleanField(default=False, editable=False)
-    status = models.CharField(_("status"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
-    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     # Worked out from the credentials (services.expert_refresh): no verified credential, or one lapsed, hides
     # the expert from matching.
     credentials_ok = models.BooleanField(_("credentials valid"), default=False, editable=False)
